@@ -1,0 +1,331 @@
+/* Output encoders: every escaper against hostile bytes, with the exact expected text. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+#include "tlsaudit/tlsaudit.h"
+
+typedef void (*escaper)(tlsa_buf *, const uint8_t *, size_t);
+
+/* Runs one escaper on n bytes and compares with the expected C string. */
+static void check(escaper fn, const char *in, size_t n, const char *want) {
+    tlsa_buf b = {0};
+    fn(&b, (const uint8_t *)in, n);
+    CU_ASSERT_FALSE(b.oom);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(b.data);
+    CU_ASSERT_EQUAL(b.len, strlen(want));
+    CU_ASSERT_STRING_EQUAL(b.data, want);
+    if (strcmp(b.data, want) != 0)
+        fprintf(stderr, "\n  got  [%s]\n  want [%s]\n", b.data, want);
+    tlsa_buf_free(&b);
+}
+#define CHECK(fn, lit, want) check(fn, lit, sizeof(lit) - 1, want)
+
+static void test_buf(void) {
+    tlsa_buf b = {0};
+    tlsa_buf_puts(&b, "abc");
+    tlsa_buf_put(&b, "\0x", 2);
+    CU_ASSERT_EQUAL(b.len, 5);
+    tlsa_buf_printf(&b, "%d-%s", 42, "z");
+    CU_ASSERT_EQUAL(b.len, 9);
+    CU_ASSERT(memcmp(b.data, "abc\0x42-z", 10) == 0);
+    for (int i = 0; i < 1000; i++)
+        tlsa_buf_printf(&b, "%04d", i);
+    CU_ASSERT_EQUAL(b.len, 9 + 4000);
+    CU_ASSERT(memcmp(b.data + b.len - 4, "0999", 4) == 0);
+    tlsa_buf_reset(&b);
+    CU_ASSERT_EQUAL(b.len, 0);
+    CU_ASSERT_STRING_EQUAL(b.data, "");
+    tlsa_buf_free(&b);
+    CU_ASSERT_PTR_NULL(b.data);
+}
+
+static void test_json(void) {
+    CHECK(tlsa_json_str, "plain", "\"plain\"");
+    CHECK(tlsa_json_str, "", "\"\"");
+    CHECK(tlsa_json_str, "a\"b\\c", "\"a\\\"b\\\\c\"");
+    CHECK(tlsa_json_str, "\x1b[31mred", "\"\\u001b[31mred\"");
+    CHECK(tlsa_json_str, "\x1b]0;title\x07", "\"\\u001b]0;title\\u0007\"");
+    CHECK(tlsa_json_str, "a\0b", "\"a\\u0000b\"");
+    CHECK(tlsa_json_str, "l1\nl2\r\t", "\"l1\\nl2\\r\\t\"");
+    CHECK(tlsa_json_str, "\x7f", "\"\\u007f\"");
+    CHECK(tlsa_json_str, "<script>,", "\"<script>,\"");
+    CHECK(tlsa_json_str, "\xc0\xaf", "\"\\ufffd\\ufffd\"");            /* overlong '/' */
+    CHECK(tlsa_json_str, "a\x80\xbf", "\"a\\ufffd\\ufffd\"");          /* lone continuations */
+    CHECK(tlsa_json_str, "\xed\xa0\x80", "\"\\ufffd\\ufffd\\ufffd\""); /* surrogate D800 */
+    CHECK(tlsa_json_str, "\xf4\x90\x80\x80", "\"\\ufffd\\ufffd\\ufffd\\ufffd\""); /* > U+10FFFF */
+    CHECK(tlsa_json_str, "\xe2\x80", "\"\\ufffd\\ufffd\"");                       /* truncated */
+    CHECK(tlsa_json_str, "x\xe2\x80\xa8y\xe2\x80\xa9", "\"x\\u2028y\\u2029\"");
+    CHECK(tlsa_json_str, "\xc2\x9b", "\"\\u009b\"");     /* C1 CSI */
+    CHECK(tlsa_json_str, "\xe2\x80\xae", "\"\\u202e\""); /* RIGHT-TO-LEFT OVERRIDE */
+    /* valid multi-byte UTF-8 passes through: é, €, 𝄞 */
+    CHECK(tlsa_json_str, "\xc3\xa9\xe2\x82\xac\xf0\x9d\x84\x9e",
+          "\"\xc3\xa9\xe2\x82\xac\xf0\x9d\x84\x9e\"");
+}
+
+static void test_text(void) {
+    CHECK(tlsa_text_str, "example.com", "example.com");
+    CHECK(tlsa_text_str, "\x1b[31mred", "\\x1B[31mred");
+    CHECK(tlsa_text_str, "\x1b]0;title\x07", "\\x1B]0;title\\x07");
+    CHECK(tlsa_text_str, "a\0b", "a\\x00b");
+    CHECK(tlsa_text_str, "l1\nl2\r\t", "l1\\x0Al2\\x0D\\x09");
+    CHECK(tlsa_text_str, "\x7f", "\\x7F");
+    CHECK(tlsa_text_str, "a\"b\\c,<script>", "a\"b\\c,<script>");
+    CHECK(tlsa_text_str, "\xc0\xaf", "\\xC0\\xAF");
+    CHECK(tlsa_text_str, "\x80\xbf", "\\x80\\xBF");
+    CHECK(tlsa_text_str, "\xed\xa0\x80", "\\xED\\xA0\\x80");
+    CHECK(tlsa_text_str,
+          "\xc2\x9b"
+          "2J",
+          "\\xC2\\x9B2J");
+    CHECK(tlsa_text_str, "\xe2\x80\xa8", "\\xE2\\x80\\xA8");
+    CHECK(tlsa_text_str, "\xc3\xa9\xe2\x82\xac", "\xc3\xa9\xe2\x82\xac");
+}
+
+static void test_csv(void) {
+    CHECK(tlsa_csv_str, "plain", "plain");
+    CHECK(tlsa_csv_str, "", "");
+    CHECK(tlsa_csv_str, "a,b", "\"a,b\"");
+    CHECK(tlsa_csv_str, "say \"hi\"", "\"say \"\"hi\"\"\"");
+    CHECK(tlsa_csv_str, "l1\nl2", "l1\\x0Al2");
+    CHECK(tlsa_csv_str, "=HYPERLINK(\"x\")", "\"'=HYPERLINK(\"\"x\"\")\"");
+    CHECK(tlsa_csv_str, "+1", "'+1");
+    CHECK(tlsa_csv_str, "-1", "'-1");
+    CHECK(tlsa_csv_str, "@SUM(A1)", "'@SUM(A1)");
+    CHECK(tlsa_csv_str, "a-b", "a-b");
+    CHECK(tlsa_csv_str, "\x1b[31m,", "\"\\x1B[31m,\"");
+    CHECK(tlsa_csv_str, "\xc0\xaf\xc3\xa9", "\\xC0\\xAF\xc3\xa9");
+}
+
+static void test_html(void) {
+    CHECK(tlsa_html_str, "<script>alert('x')</script>",
+          "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;");
+    CHECK(tlsa_html_str, "a&b\"", "a&amp;b&quot;");
+    CHECK(tlsa_html_str, "\xc0\xaf", "&#xFFFD;&#xFFFD;");
+    CHECK(tlsa_html_str, "\x1b[1m", "&#xFFFD;[1m");
+    CHECK(tlsa_html_str, "a\0b", "a&#xFFFD;b");
+    CHECK(tlsa_html_str, "\xe2\x80\xa8", "&#x2028;");
+    CHECK(tlsa_html_str, "\xc3\xa9", "\xc3\xa9");
+}
+
+/* A minimal JSON validator: true when s is exactly one well-formed JSON value whose strings
+ * hold no raw control bytes and only well-formed UTF-8. Enough to catch broken escaping. */
+static const char *skip_ws(const char *p) {
+    while (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r')
+        p++;
+    return p;
+}
+static const char *json_value(const char *p, int depth);
+static const char *json_string(const char *p) {
+    if (*p++ != '"')
+        return NULL;
+    while (*p && *p != '"') {
+        unsigned char c = (unsigned char)*p;
+        if (c < 0x20)
+            return NULL;
+        if (c == '\\') {
+            p++;
+            if (*p == 'u') {
+                for (int i = 1; i <= 4; i++)
+                    if (!strchr("0123456789abcdefABCDEF", p[i]) || !p[i])
+                        return NULL;
+                p += 5;
+            } else if (*p && strchr("\"\\/bfnrt", *p)) {
+                p++;
+            } else {
+                return NULL;
+            }
+        } else {
+            p++;
+        }
+    }
+    return *p == '"' ? p + 1 : NULL;
+}
+static const char *json_value(const char *p, int depth) {
+    if (depth > 32)
+        return NULL;
+    p = skip_ws(p);
+    if (*p == '"')
+        return json_string(p);
+    if (*p == '{' || *p == '[') {
+        char close = *p == '{' ? '}' : ']';
+        bool obj = *p == '{';
+        p = skip_ws(p + 1);
+        if (*p == close)
+            return p + 1;
+        for (;;) {
+            if (obj) {
+                p = json_string(skip_ws(p));
+                if (!p)
+                    return NULL;
+                p = skip_ws(p);
+                if (*p++ != ':')
+                    return NULL;
+            }
+            p = json_value(p, depth + 1);
+            if (!p)
+                return NULL;
+            p = skip_ws(p);
+            if (*p == ',') {
+                p++;
+                continue;
+            }
+            return *p == close ? p + 1 : NULL;
+        }
+    }
+    if (!strncmp(p, "true", 4))
+        return p + 4;
+    if (!strncmp(p, "false", 5))
+        return p + 5;
+    if (!strncmp(p, "null", 4))
+        return p + 4;
+    const char *q = p;
+    if (*q == '-')
+        q++;
+    while (*q >= '0' && *q <= '9')
+        q++;
+    return q > p ? q : NULL;
+}
+static bool json_valid(const char *s) {
+    const char *end = json_value(s, 0);
+    return end && *skip_ws(end) == 0;
+}
+
+static void test_validator(void) {
+    CU_ASSERT_TRUE(json_valid("{\"a\":[1,true,null,\"x\\u0001\"]}"));
+    CU_ASSERT_FALSE(json_valid("{\"a\":\"\x1b\"}"));
+    CU_ASSERT_FALSE(json_valid("{\"a\":1,}"));
+    CU_ASSERT_FALSE(json_valid("{\"a\":\"\\x\"}"));
+}
+
+static uint8_t *dup_bytes(const char *s, size_t n) {
+    uint8_t *p = malloc(n ? n : 1);
+    memcpy(p, s, n);
+    return p;
+}
+
+/* The record with hostile wire strings: it must still be one valid JSON object, with the
+ * hostile parts escaped at the exact places. The engine is not involved: all fields set here. */
+static void test_json_conn(void) {
+    static const char sni[] = "evil\x1b[31m\"},{\"x\":\"\n\xc0\xaf.example";
+    static const char alpn[] = "h2\x00\xe2\x80\xa8";
+    tlsa_conn c;
+    memset(&c, 0, sizeof c);
+    c.index = 3;
+    c.first_frame = 7;
+    c.last_frame = 20;
+    c.first_ts.sec = 1700000000;
+    c.client.addr.family = 4;
+    memcpy(c.client.addr.bytes, "\x0a\x00\x00\x01", 4);
+    c.client.port = 50000;
+    c.server.addr.family = 4;
+    memcpy(c.server.addr.bytes, "\xc0\x00\x02\x0a", 4);
+    c.server.port = 443;
+    c.ch.present = true;
+    c.ch.legacy_version = TLSA_V_TLS12;
+    c.ch.sni.data = dup_bytes(sni, sizeof sni - 1);
+    c.ch.sni.len = sizeof sni - 1;
+    tlsa_blob offered[1] = {{dup_bytes(alpn, sizeof alpn - 1), sizeof alpn - 1}};
+    c.ch.alpn.v = offered;
+    c.ch.alpn.n = 1;
+    c.sh.alpn = offered[0];
+    c.version = TLSA_V_TLS12;
+    c.complete = true;
+    tlsa_cert_info ci;
+    memset(&ci, 0, sizeof ci);
+    ci.parsed = true;
+    char subject[] = "CN=\x1b]0;pwned\x07,O=\"Evil\"";
+    char issuer[] = "CN=Root";
+    char san0[] = "a\xff.example";
+    char *sans[] = {san0};
+    ci.subject = subject;
+    ci.issuer = issuer;
+    ci.san = sans;
+    ci.n_san = 1;
+    strcpy(ci.not_after, "2027-11-01T00:00:00Z");
+    tlsa_blob der = {(uint8_t *)"\x30\x00", 2};
+    c.server_chain.v = &der;
+    c.server_chain.n = 1;
+    c.server_certs = &ci;
+    tlsa_step steps[2];
+    memset(steps, 0, sizeof steps);
+    steps[0].step = 1;
+    steps[0].msg_type = TLSA_HS_CLIENT_HELLO;
+    steps[0].frame = 7;
+    steps[1].step = 2;
+    steps[1].who = TLSA_FROM_SERVER;
+    steps[1].msg_type = TLSA_HS_SERVER_HELLO;
+    steps[1].frame = 9;
+    steps[1].handshake = 1;
+    c.steps.v = steps;
+    c.steps.n = 2;
+    uint64_t frames[2] = {9, 11};
+    tlsa_finding f = {TLSA_F_CERT_HOSTNAME_MISMATCH, TLSA_SEV_HIGH, (char *)"SNI \x1b[2J", frames,
+                      2};
+    c.findings = &f;
+    c.n_findings = 1;
+
+    tlsa_buf b = {0};
+    tlsa_json_conn(&b, "dir/\"x\".pcap", &c);
+    CU_ASSERT_FALSE(b.oom);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(b.data);
+    CU_ASSERT_TRUE(json_valid(b.data));
+    if (!json_valid(b.data))
+        fprintf(stderr, "\n%s\n", b.data);
+    CU_ASSERT_PTR_NULL(strchr(b.data, '\x1b'));
+    CU_ASSERT_PTR_NULL(strchr(b.data, '\n'));
+    CU_ASSERT(
+        strncmp(b.data, "{\"file\":\"dir/\\\"x\\\".pcap\",\"conn\":3,\"first_frame\":7,", 48) == 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(
+        b.data, "\"sni\":\"evil\\u001b[31m\\\"},{\\\"x\\\":\\\"\\n\\ufffd\\ufffd.example\""));
+    CU_ASSERT_PTR_NOT_NULL(strstr(b.data, "\"alpn\":\"h2\\u0000\\u2028\""));
+    CU_ASSERT_PTR_NOT_NULL(strstr(b.data, "\"alpn_offered\":[\"h2\\u0000\\u2028\"]"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(b.data, "\"ts\":\"2023-11-14T22:13:20Z\""));
+    CU_ASSERT_PTR_NOT_NULL(strstr(b.data, "\"client\":{\"ip\":\"10.0.0.1\",\"port\":50000}"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(b.data, "\"server\":{\"ip\":\"192.0.2.10\",\"port\":443}"));
+    CU_ASSERT_PTR_NOT_NULL(
+        strstr(b.data, "\"subject\":\"CN=\\u001b]0;pwned\\u0007,O=\\\"Evil\\\"\""));
+    CU_ASSERT_PTR_NOT_NULL(strstr(b.data, "\"san\":[\"a\\ufffd.example\"]"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(b.data, "\"not_after\":\"2027-11-01T00:00:00Z\""));
+    CU_ASSERT_PTR_NOT_NULL(strstr(b.data, "\"resumed\":false,\"complete\":true"));
+    CU_ASSERT_PTR_NOT_NULL(
+        strstr(b.data, "{\"step\":1,\"who\":\"client\",\"message\":\"ClientHello\",\"frame\":7,"
+                       "\"encrypted\":false,\"length\":0}"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(b.data, "\"frame\":9,\"encrypted\":false,\"length\":0,"
+                                          "\"handshake\":1}"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(b.data, "\"client_certificates\":[]"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(b.data, "\"findings\":[{\"id\":\"cert.hostname_mismatch\","
+                                          "\"severity\":\"high\",\"title\":\"certificate does "
+                                          "not cover the requested host name\",\"detail\":\"SNI "
+                                          "\\u001b[2J\",\"frames\":[9,11]}]}"));
+    /* key order is fixed */
+    const char *keys[] = {"\"file\"",  "\"conn\"",    "\"first_frame\"", "\"ts\"",
+                          "\"sni\"",   "\"alpn\"",    "\"version\"",     "\"cipher\"",
+                          "\"kex\"",   "\"resumed\"", "\"complete\"",    "\"certificates\"",
+                          "\"steps\"", "\"findings\""};
+    const char *prev = b.data;
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        const char *at = strstr(prev, keys[i]);
+        CU_ASSERT_PTR_NOT_NULL(at);
+        if (at)
+            prev = at;
+    }
+    tlsa_buf_free(&b);
+
+    /* file NULL, nothing set: still valid, sni/alpn/version/cipher null */
+    tlsa_conn empty;
+    memset(&empty, 0, sizeof empty);
+    tlsa_json_conn(&b, NULL, &empty);
+    CU_ASSERT_TRUE(json_valid(b.data));
+    CU_ASSERT_PTR_NOT_NULL(strstr(b.data, "{\"file\":null,"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(b.data, "\"sni\":null,\"alpn\":null,\"alpn_offered\":[],"
+                                          "\"version\":null,\"offered_versions\":[],"
+                                          "\"cipher\":null,"));
+    tlsa_buf_free(&b);
+    free(c.ch.sni.data);
+    free(offered[0].data);
+}
+
+TLSA_TEST_MAIN("output", {"buffer", test_buf}, {"json strings", test_json},
+               {"text strings", test_text}, {"csv fields", test_csv}, {"html text", test_html},
+               {"json validator", test_validator}, {"json connection record", test_json_conn})
