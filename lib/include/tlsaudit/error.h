@@ -34,7 +34,10 @@
     X(LIMIT_STEPS, LIMIT, "a connection exceeds the configured maximum of recorded steps")        \
     X(NO_MEMORY, INTERNAL, "memory allocation failed")                                             \
     X(INVALID_ARGUMENT, INTERNAL, "a library function was called with an invalid argument")       \
-    X(IO, INTERNAL, "an input or output operation failed")
+    X(IO, INTERNAL, "an input or output operation failed")                                         \
+    X(BAD_KEY_FILE, MALFORMED, "a key file or key log does not parse")                            \
+    X(DECRYPT_FAILED, MALFORMED, "a record does not decrypt or authenticate with the given keys")  \
+    X(UNSUPPORTED_CIPHER, UNSUPPORTED, "the cipher suite cannot be decrypted")
 
 typedef enum tlsa_err {
 #define TLSA_X_ENUM(name, cat, text) TLSA_E_##name,
