@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "msg.h"
+#include "msg_util.h"
 
 void tlsa_blob_clear(tlsa_blob *b) {
     if (!b)
@@ -60,4 +60,74 @@ void tlsa_kex_clear(tlsa_kex *k) {
     tlsa_blob_clear(&k->dh_p);
     tlsa_blob_clear(&k->dh_g);
     memset(k, 0, sizeof *k);
+}
+
+/* Capacity implied by the count: 0, then powers of two from 4. */
+static size_t implied_cap(size_t n) {
+    if (n == 0)
+        return 0;
+    size_t c = 4;
+    while (c < n)
+        c *= 2;
+    return c;
+}
+
+tlsa_err tlsa_u16_push(tlsa_u16_list *l, uint16_t v) {
+    if (l->n == UINT32_MAX)
+        return TLSA_E_NO_MEMORY;
+    if (l->n == implied_cap(l->n)) {
+        size_t cap = implied_cap((size_t)l->n + 1);
+        uint16_t *nv = realloc(l->v, cap * sizeof *nv);
+        if (!nv)
+            return TLSA_E_NO_MEMORY;
+        l->v = nv;
+    }
+    l->v[l->n++] = v;
+    return TLSA_E_OK;
+}
+
+tlsa_err tlsa_u16_read_all(tlsa_u16_list *l, tlsa_cur *c) {
+    TLSA_ENSURE(tlsa_cur_left(c) % 2 == 0, TLSA_E_ODD_VECTOR);
+    while (tlsa_cur_left(c) > 0) {
+        uint16_t v;
+        TLSA_TRY(tlsa_cur_u16(c, &v));
+        TLSA_TRY(tlsa_u16_push(l, v));
+    }
+    return TLSA_E_OK;
+}
+
+tlsa_err tlsa_blob_take(tlsa_blob *b, tlsa_cur *c, size_t n) {
+    TLSA_ENSURE(tlsa_cur_left(c) >= n, TLSA_E_TRUNCATED);
+    TLSA_ENSURE(n <= UINT32_MAX, TLSA_E_BAD_LENGTH);
+    uint8_t *d = malloc(n ? n : 1);
+    if (!d)
+        return TLSA_E_NO_MEMORY;
+    tlsa_err e = tlsa_cur_copy(c, d, n);
+    if (e != TLSA_E_OK) {
+        free(d);
+        return e;
+    }
+    tlsa_blob_clear(b);
+    b->data = d;
+    b->len = (uint32_t)n;
+    return TLSA_E_OK;
+}
+
+tlsa_err tlsa_blob_list_take(tlsa_blob_list *l, tlsa_cur *c, size_t n) {
+    TLSA_ENSURE(tlsa_cur_left(c) >= n, TLSA_E_TRUNCATED);
+    if (l->n == UINT32_MAX)
+        return TLSA_E_NO_MEMORY;
+    if (l->n == implied_cap(l->n)) {
+        size_t cap = implied_cap((size_t)l->n + 1);
+        tlsa_blob *nv = realloc(l->v, cap * sizeof *nv);
+        if (!nv)
+            return TLSA_E_NO_MEMORY;
+        l->v = nv;
+    }
+    tlsa_blob *b = &l->v[l->n];
+    b->data = NULL;
+    b->len = 0;
+    TLSA_TRY(tlsa_blob_take(b, c, n));
+    l->n++;
+    return TLSA_E_OK;
 }
