@@ -1,0 +1,274 @@
+/* First-pass feeding: every TCP segment (payload or not: SYN, FIN, RST and pure ACKs matter) goes
+ * to a per-file libtlsaudit engine through tlsa_engine_segment, the same lower-level interface
+ * the CLI's packet path ends in. The engine's callbacks are turned into stored per-frame results
+ * (result.c). The engine lives from the init routine to the cleanup routine of each file; the
+ * connections still open when the first pass ends are flushed from the post-sequential-pass
+ * routine (tshark -2 and the GUI call it; one-pass tshark does not). */
+#include "plugin.h"
+
+#include <string.h>
+
+#include <wsutil/wslog.h>
+
+static int hf_tcp_payload = -1, hf_tcp_seq_raw = -1, hf_tcp_ack_raw = -1, hf_tcp_len = -1,
+           hf_tcp_flags = -1, hf_tcp_srcport = -1, hf_tcp_dstport = -1, hf_ip_src = -1,
+           hf_ip_dst = -1, hf_ipv6_src = -1, hf_ipv6_dst = -1;
+
+static tlsa_engine *engine;
+static tlsa_auditor *auditor;
+static char *config_error; /* g_malloc'd; NULL when the auditor loaded */
+
+/* Per direction: the raw sequence number of the first stream byte, to map a step's stream
+ * offsets onto this frame's bytes (highlighting only). Keyed by the directed endpoint pair. */
+typedef struct dir_key {
+    tlsa_endpoint src, dst;
+} dir_key;
+static wmem_map_t *dir_base; /* dir_key* → guint32* */
+
+/* The segment being fed, for the callbacks. */
+static struct {
+    packet_info *pinfo;
+    const tlsa_segment *seg;
+    tvbuff_t *tvb;       /* the post-dissector's tvb */
+    gint payload_offset; /* of the payload in tvb; -1 when not in tvb */
+    gboolean have_base;
+    guint32 base;
+} cur;
+
+static guint dir_key_hash(gconstpointer k) {
+    const guint8 *p = (const guint8 *)k;
+    guint h = 2166136261u;
+    for (size_t i = 0; i < sizeof(dir_key); i++)
+        h = (h ^ p[i]) * 16777619u;
+    return h;
+}
+
+static gboolean dir_key_equal(gconstpointer a, gconstpointer b) {
+    return memcmp(a, b, sizeof(dir_key)) == 0;
+}
+
+static gboolean endpoint_equal(const tlsa_endpoint *a, const tlsa_endpoint *b) {
+    return a->port == b->port && a->addr.family == b->addr.family &&
+           memcmp(a->addr.bytes, b->addr.bytes, sizeof a->addr.bytes) == 0;
+}
+
+static void on_step(const tlsa_conn *c, const tlsa_step *s, void *user) {
+    (void)user;
+    gint hl_off = 0, hl_len = 0;
+    guint64 frame = s->frame != 0 ? s->frame : (cur.pinfo ? cur.pinfo->num : 0);
+    if (frame == 0 || frame > G_MAXUINT32)
+        return;
+    /* Highlight the part of the message that lies in this frame's payload, when the message
+     * was sent in the direction of this segment and the payload is in the shown tvb. */
+    if (cur.seg != NULL && cur.have_base && cur.payload_offset >= 0 && cur.seg->caplen > 0 &&
+        frame == cur.pinfo->num) {
+        const tlsa_endpoint *sender = s->who == TLSA_FROM_CLIENT ? &c->client : &c->server;
+        if (endpoint_equal(sender, &cur.seg->src)) {
+            guint64 rel = (guint32)(cur.seg->seq - cur.base);
+            guint64 lo = MAX(rel, s->stream_start);
+            guint64 hi = MIN(rel + cur.seg->caplen, s->stream_end);
+            if (hi > lo) {
+                hl_off = cur.payload_offset + (gint)(lo - rel);
+                hl_len = (gint)(hi - lo);
+            }
+        }
+    }
+    pl_results_add_step((guint32)frame, c, s, hl_off, hl_len);
+}
+
+static void on_conn(tlsa_conn *c, void *user) {
+    (void)user;
+    pl_results_add_conn(c);
+}
+
+static void feed_init(void) {
+    pl_results_init();
+    dir_base = wmem_map_new(wmem_file_scope(), dir_key_hash, dir_key_equal);
+
+    tlsa_audit_config ac;
+    memset(&ac, 0, sizeof ac);
+    ac.ca_file = pl_pref_ca_file();
+    ac.policy = pl_pref_policy();
+    tlsa_err err = TLSA_E_OK;
+    char msg[256] = "";
+    auditor = tlsa_auditor_new(&ac, &err, msg, sizeof msg);
+    if (auditor == NULL) {
+        config_error = g_strdup_printf("%s%s%s", tlsa_strerror(err), msg[0] ? ": " : "", msg);
+        ws_warning("tlsaudit: the audit could not be configured (%s); findings are off",
+                   config_error);
+    }
+
+    tlsa_engine_config cfg;
+    memset(&cfg, 0, sizeof cfg);
+    tlsa_limits_default(&cfg.limits);
+    cfg.limits.idle_timeout = 0; /* Wireshark shows whole files: end flows at FIN/RST or EOF */
+    cfg.auditor = auditor;
+    cfg.on_step = on_step;
+    cfg.on_conn = on_conn;
+    engine = tlsa_engine_new(&cfg);
+}
+
+static void feed_cleanup(void) {
+    if (engine != NULL)
+        tlsa_engine_free(engine);
+    engine = NULL;
+    if (auditor != NULL)
+        tlsa_auditor_free(auditor);
+    auditor = NULL;
+    g_free(config_error);
+    config_error = NULL;
+    dir_base = NULL;
+    pl_results_clear();
+}
+
+/* End of the sequential first pass: report the connections still open. */
+static void feed_postseq(void) {
+    if (engine != NULL)
+        tlsa_engine_flush(engine);
+}
+
+void pl_feed_register(void) {
+    register_init_routine(feed_init);
+    register_cleanup_routine(feed_cleanup);
+    register_postseq_cleanup_routine(feed_postseq);
+}
+
+const char *pl_feed_config_error(void) {
+    return config_error;
+}
+
+static int field_id(const char *name) {
+    int id = proto_registrar_get_id_byname(name);
+    if (id < 0)
+        ws_warning("tlsaudit: field %s not found", name);
+    return id;
+}
+
+void pl_feed_lookup_fields(void) {
+    int *ids[] = {&hf_tcp_payload, &hf_tcp_seq_raw, &hf_tcp_ack_raw, &hf_tcp_len,
+                  &hf_tcp_flags,   &hf_tcp_srcport, &hf_tcp_dstport, &hf_ip_src,
+                  &hf_ip_dst,      &hf_ipv6_src,    &hf_ipv6_dst};
+    const char *names[] = {"tcp.payload", "tcp.seq_raw", "tcp.ack_raw", "tcp.len",
+                           "tcp.flags",   "tcp.srcport", "tcp.dstport", "ip.src",
+                           "ip.dst",      "ipv6.src",    "ipv6.dst"};
+    GArray *wanted = g_array_new(FALSE, FALSE, (guint)sizeof(int));
+    for (size_t i = 0; i < G_N_ELEMENTS(ids); i++) {
+        *ids[i] = field_id(names[i]);
+        if (*ids[i] >= 0)
+            g_array_append_val(wanted, *ids[i]);
+    }
+    set_postdissector_wanted_hfids(tlsaudit_handle, wanted);
+}
+
+/* The single item of a field in this frame, or NULL (absent or ambiguous). */
+static field_info *single(proto_tree *tree, int hf) {
+    if (hf < 0)
+        return NULL;
+    GPtrArray *a = proto_get_finfo_ptr_array(tree, hf);
+    if (a == NULL || a->len != 1)
+        return NULL;
+    return (field_info *)g_ptr_array_index(a, 0);
+}
+
+/* The address item (IPv4 or IPv6) closest before the TCP header in the same data source: the
+ * IP layer that carries this TCP segment, even with tunnels around or inside it. */
+static gboolean find_addr(proto_tree *tree, int hf4, int hf6, const field_info *tcp_fi,
+                          tlsa_addr *out) {
+    const field_info *best = NULL;
+    int best_family = 0;
+    int hfs[2] = {hf4, hf6};
+    for (int k = 0; k < 2; k++) {
+        if (hfs[k] < 0)
+            continue;
+        GPtrArray *a = proto_get_finfo_ptr_array(tree, hfs[k]);
+        if (a == NULL)
+            continue;
+        for (guint i = 0; i < a->len; i++) {
+            const field_info *fi = (const field_info *)g_ptr_array_index(a, i);
+            if (fi->ds_tvb != tcp_fi->ds_tvb || fi->start >= tcp_fi->start)
+                continue;
+            if (fi->length != (k == 0 ? 4 : 16))
+                continue;
+            if (best == NULL || fi->start > best->start) {
+                best = fi;
+                best_family = k == 0 ? 4 : 6;
+            }
+        }
+    }
+    if (best == NULL)
+        return FALSE;
+    memset(out, 0, sizeof *out);
+    out->family = (uint8_t)best_family;
+    tvb_memcpy(best->ds_tvb, out->bytes, best->start, best->length);
+    return TRUE;
+}
+
+void pl_feed_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree) {
+    if (engine == NULL || tree == NULL)
+        return;
+    /* A TCP header quoted inside an ICMP error is not a segment of the flow. */
+    if (proto_is_frame_protocol(pinfo->layers, "icmp") ||
+        proto_is_frame_protocol(pinfo->layers, "icmpv6"))
+        return;
+    field_info *seq_fi = single(tree, hf_tcp_seq_raw);
+    field_info *sport_fi = single(tree, hf_tcp_srcport);
+    field_info *dport_fi = single(tree, hf_tcp_dstport);
+    field_info *len_fi = single(tree, hf_tcp_len);
+    field_info *flags_fi = single(tree, hf_tcp_flags);
+    if (seq_fi == NULL || sport_fi == NULL || dport_fi == NULL || len_fi == NULL ||
+        flags_fi == NULL)
+        return;
+
+    tlsa_segment seg;
+    memset(&seg, 0, sizeof seg);
+    if (!find_addr(tree, hf_ip_src, hf_ipv6_src, sport_fi, &seg.src.addr) ||
+        !find_addr(tree, hf_ip_dst, hf_ipv6_dst, sport_fi, &seg.dst.addr))
+        return;
+    seg.src.port = (uint16_t)pl_fi_get_uint(sport_fi);
+    seg.dst.port = (uint16_t)pl_fi_get_uint(dport_fi);
+    seg.seq = (uint32_t)pl_fi_get_uint(seq_fi);
+    field_info *ack_fi = single(tree, hf_tcp_ack_raw);
+    seg.ack = ack_fi != NULL ? (uint32_t)pl_fi_get_uint(ack_fi) : 0;
+    guint64 flags = pl_fi_get_uint(flags_fi);
+    seg.flags = (uint8_t)(flags & (TLSA_TCP_FIN | TLSA_TCP_SYN | TLSA_TCP_RST | TLSA_TCP_ACK));
+    seg.len = (uint32_t)pl_fi_get_uint(len_fi);
+    seg.frame = pinfo->num;
+    seg.ts.sec = (int64_t)pinfo->abs_ts.secs;
+    seg.ts.usec = (int32_t)(pinfo->abs_ts.nsecs / 1000);
+
+    gint payload_offset = -1;
+    field_info *pl_fi = single(tree, hf_tcp_payload);
+    if (pl_fi != NULL && pl_fi->length > 0 && seg.len > 0) {
+        guint32 n = MIN((guint32)pl_fi->length, seg.len);
+        seg.payload = tvb_get_ptr(pl_fi->ds_tvb, pl_fi->start, (gint)n);
+        seg.caplen = n;
+        if (pl_fi->ds_tvb == tvb)
+            payload_offset = pl_fi->start;
+    }
+
+    /* Stream position bookkeeping (for highlighting only). */
+    dir_key key;
+    memset(&key, 0, sizeof key);
+    key.src = seg.src;
+    key.dst = seg.dst;
+    guint32 *base = (guint32 *)wmem_map_lookup(dir_base, &key);
+    if ((seg.flags & TLSA_TCP_SYN) != 0 || (base == NULL && seg.len > 0)) {
+        if (base == NULL) {
+            dir_key *k = wmem_new(wmem_file_scope(), dir_key);
+            *k = key;
+            base = wmem_new(wmem_file_scope(), guint32);
+            wmem_map_insert(dir_base, k, base);
+        }
+        *base = (seg.flags & TLSA_TCP_SYN) != 0 ? seg.seq + 1 : seg.seq;
+    }
+
+    cur.pinfo = pinfo;
+    cur.seg = &seg;
+    cur.tvb = tvb;
+    cur.payload_offset = payload_offset;
+    cur.have_base = base != NULL;
+    cur.base = base != NULL ? *base : 0;
+    tlsa_err err = tlsa_engine_segment(engine, &seg);
+    (void)err; /* damaged segments are counted by the engine; nothing to show per frame */
+    memset(&cur, 0, sizeof cur);
+}
