@@ -1,38 +1,82 @@
-/* The names.h API (placeholder: filled in next). */
-#include "tlsaudit/names.h"
+/* The names.h API: binary search over the generated, id-sorted tables in names_gen.c. */
+#include <stdlib.h>
+
+#include "names_gen.h"
+
+/* Index of id in a table of n records of the given size whose first member is the uint16 id,
+ * or -1. The tables differ in type, so the search walks bytes through the record size. */
+static long find(const void *table, size_t n, size_t size, uint16_t id) {
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        uint16_t v = *(const uint16_t *)((const char *)table + mid * size);
+        if (v == id)
+            return (long)mid;
+        if (v < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return -1;
+}
 
 const tlsa_suite_info *tlsa_suite_lookup(uint16_t id) {
-    (void)id;
-    return NULL;
+    if (tlsa_is_grease(id))
+        return NULL;
+    long i = find(tlsa_gen_suites, tlsa_gen_suites_n, sizeof tlsa_gen_suites[0], id);
+    return i < 0 ? NULL : &tlsa_gen_suites[i];
 }
+
 const char *tlsa_suite_name(uint16_t id) {
-    (void)id;
-    return "unknown";
+    const tlsa_suite_info *s = tlsa_suite_lookup(id);
+    if (s)
+        return s->name;
+    return tlsa_is_grease(id) ? "GREASE" : "unknown";
 }
+
+static const tlsa_gen_group *group(uint16_t id) {
+    long i = find(tlsa_gen_groups, tlsa_gen_groups_n, sizeof tlsa_gen_groups[0], id);
+    return i < 0 ? NULL : &tlsa_gen_groups[i];
+}
+
 const char *tlsa_group_name(uint16_t id) {
-    (void)id;
-    return "unknown";
+    const tlsa_gen_group *g = group(id);
+    if (g)
+        return g->name;
+    return tlsa_is_grease(id) ? "GREASE" : "unknown";
 }
+
 uint32_t tlsa_group_bits(uint16_t id) {
-    (void)id;
-    return 0;
+    const tlsa_gen_group *g = group(id);
+    return g ? g->bits : 0;
 }
+
 bool tlsa_group_is_pq_hybrid(uint16_t id) {
-    (void)id;
-    return false;
+    const tlsa_gen_group *g = group(id);
+    return g ? g->pq_hybrid : false;
 }
+
+static const char *name_of(const tlsa_gen_name *t, size_t n, uint16_t id) {
+    long i = find(t, n, sizeof t[0], id);
+    if (i >= 0)
+        return t[i].name;
+    return tlsa_is_grease(id) ? "GREASE" : "unknown";
+}
+
 const char *tlsa_sigscheme_name(uint16_t id) {
-    (void)id;
-    return "unknown";
+    return name_of(tlsa_gen_sigschemes, tlsa_gen_sigschemes_n, id);
 }
+
 const char *tlsa_extension_name(uint16_t id) {
-    (void)id;
-    return "unknown";
+    return name_of(tlsa_gen_extensions, tlsa_gen_extensions_n, id);
 }
+
 const char *tlsa_alert_name(uint8_t desc) {
-    (void)desc;
-    return "unknown";
+    const char *n = tlsa_gen_alerts[desc];
+    return n ? n : "unknown";
 }
+
+/* RFC 8701: 0x0A0A, 0x1A1A, ... 0xFAFA (both bytes equal, low nibble 0xA). */
 bool tlsa_is_grease(uint16_t v) {
     return (v >> 8) == (v & 0xff) && (v & 0x0f) == 0x0a;
 }
