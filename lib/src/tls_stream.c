@@ -1,59 +1,308 @@
-/* The tls_stream.h API (skeleton; filled in next). */
+/* The tls_stream.h API: detection of TLS by content on any port, the STARTTLS prelude scan,
+ * resynchronisation after mid-stream starts, gaps and damaged records. */
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
-#include "tls_stream.h"
+#include "cursor.h"
+#include "msg.h"
+#include "tls_int.h"
 
-struct tlsa_tls {
-    tlsa_conn conn;
-    tlsa_tls_verdict verdict;
-};
+void tlsa_tls_problem(tlsa_tls *t, int side, tlsa_err err, const char *fmt, ...) {
+    tlsa_conn *c = &t->conn;
+    if (c->n_problems >= t->limits.max_problems)
+        return;
+    tlsa_problem *v = realloc(c->problems, (c->n_problems + 1) * sizeof(*v));
+    if (!v)
+        return;
+    c->problems = v;
+    tlsa_problem *p = &v[c->n_problems++];
+    memset(p, 0, sizeof(*p));
+    p->frame = t->frame;
+    p->dir = (uint8_t)t->dir_of[side];
+    p->err = (uint16_t)err;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(p->what, sizeof(p->what), fmt, ap);
+    va_end(ap);
+}
 
 tlsa_tls *tlsa_tls_new(const tlsa_tls_init *init) {
+    if (!init || !init->limits)
+        return NULL;
     tlsa_tls *t = calloc(1, sizeof(*t));
     if (!t)
         return NULL;
+    t->limits = *init->limits;
+    t->on_step = init->on_step;
+    t->user = init->user;
+    t->syn_seen = init->syn_seen;
+    t->dir_of[0] = TLSA_FROM_CLIENT;
+    t->dir_of[1] = TLSA_FROM_SERVER;
     t->conn.client = init->side[0];
     t->conn.server = init->side[1];
+    t->conn.mid_stream = !init->syn_seen;
     t->conn.first_frame = init->first_frame;
     t->conn.first_ts = init->first_ts;
+    t->conn.last_frame = init->first_frame;
+    t->conn.last_ts = init->first_ts;
+    t->frame = init->first_frame;
+    t->ts = init->first_ts;
     return t;
+}
+
+static void side_free(tlsa_side *s) {
+    free(s->win);
+    free(s->body);
+    free(s->hs);
 }
 
 void tlsa_tls_free(tlsa_tls *t) {
     if (!t)
         return;
+    side_free(&t->side[0]);
+    side_free(&t->side[1]);
     tlsa_conn_free_contents(&t->conn);
     free(t);
 }
 
+/* What a hunt finds at one position of the window. */
+enum hunt_result { HUNT_NO, HUNT_MAYBE, HUNT_SYNC, HUNT_SYNC_V2 };
+
+/* The bytes at p (n available) start a TLS record that opens a handshake: a ClientHello or
+ * ServerHello record header, "16 03 0x LL LL 01|02". */
+static bool hello_record(const uint8_t *p, size_t n) {
+    if (n < 6 || !tlsa_rl_plausible(p) || p[0] != TLSA_CT_HANDSHAKE)
+        return false;
+    return p[5] == TLSA_HS_CLIENT_HELLO || p[5] == TLSA_HS_SERVER_HELLO;
+}
+
+/* SSLv2-compatible ClientHello (RFC 5246 §E.2): 2-byte length with the high bit set, msg_type 1,
+ * version 0x0002 or 0x03xx. Only at the very start of a stream. */
+static bool sslv2_hello(const uint8_t *p, size_t n) {
+    if (n < 5 || !(p[0] & 0x80) || p[2] != 1)
+        return false;
+    size_t len = (size_t)((p[0] & 0x7f) << 8 | p[1]);
+    bool v = (p[3] == 0 && p[4] == 2) || (p[3] == 3 && p[4] <= 4);
+    return v && len >= 9 + 3 && len <= TLSA_MAX_RECORD;
+}
+
+static enum hunt_result hunt_at(const tlsa_tls *t, const tlsa_side *s, size_t i) {
+    const uint8_t *p = s->win + i;
+    size_t n = s->win_n - i;
+    if (s->win_off + i == 0 && !s->ever_synced && sslv2_hello(p, n))
+        return HUNT_SYNC_V2;
+    if (n < 5)
+        return HUNT_MAYBE;
+    if (hello_record(p, n))
+        return HUNT_SYNC;
+    if (!tlsa_rl_plausible(p))
+        return HUNT_NO;
+    if (p[0] == TLSA_CT_HANDSHAKE && n < 6)
+        return HUNT_MAYBE;
+    /* Once the flow is known to be TLS, a plausible header is enough; before that, the record
+     * must be followed by another plausible header (two in a row rarely happen by chance). */
+    if (t->verdict == TLSA_TLS_YES)
+        return HUNT_SYNC;
+    size_t next = 5u + (size_t)(p[3] << 8 | p[4]);
+    if (n < next + 5)
+        return HUNT_MAYBE;
+    return tlsa_rl_plausible(p + next) ? HUNT_SYNC : HUNT_NO;
+}
+
+/* Scan the window; on success return the position and kind, else drop what can never match. */
+static bool hunt(tlsa_tls *t, int side, size_t *at, bool *v2) {
+    tlsa_side *s = &t->side[side];
+    size_t keep = s->win_n; /* first position that may still match later */
+    for (size_t i = 0; i < s->win_n; i++) {
+        enum hunt_result r = hunt_at(t, s, i);
+        if (r == HUNT_SYNC || r == HUNT_SYNC_V2) {
+            *at = i;
+            *v2 = r == HUNT_SYNC_V2;
+            return true;
+        }
+        if (r == HUNT_MAYBE && keep == s->win_n)
+            keep = i;
+    }
+    if (!s->ever_synced)
+        s->scanned += keep;
+    if (keep > 0) {
+        memmove(s->win, s->win + keep, s->win_n - keep);
+        s->win_n -= keep;
+        s->win_off += keep;
+    }
+    return false;
+}
+
+static bool win_append(tlsa_side *s, const uint8_t *p, size_t n) {
+    if (s->win_n + n > s->win_cap) {
+        size_t cap = s->win_cap ? s->win_cap : 256;
+        while (cap < s->win_n + n)
+            cap *= 2;
+        uint8_t *w = realloc(s->win, cap);
+        if (!w)
+            return false;
+        s->win = w;
+        s->win_cap = cap;
+    }
+    if (n)
+        memcpy(s->win + s->win_n, p, n);
+    s->win_n += n;
+    return true;
+}
+
+/* Sync found at window position `at`: the side now reads records from there. */
+static void on_sync(tlsa_tls *t, int side, size_t at, bool v2) {
+    tlsa_side *s = &t->side[side];
+    const uint8_t *p = s->win + at;
+    uint64_t where = s->win_off + at;
+    if (!s->ever_synced) {
+        s->ever_synced = true;
+        /* Plaintext before a ClientHello is a STARTTLS-style prelude. */
+        if (v2 || (s->win_n - at >= 6 && p[5] == TLSA_HS_CLIENT_HELLO))
+            if (where > t->conn.prelude_bytes)
+                t->conn.prelude_bytes = where;
+    } else {
+        tlsa_tls_problem(t, side, TLSA_E_BAD_PACKET,
+                         "resynchronised at offset %llu after damaged or missing bytes",
+                         (unsigned long long)where);
+    }
+    s->synced = true;
+    s->v2_next = v2;
+    s->rl_state = TLSA_RL_HEADER;
+    s->hdr_n = 0;
+    if (t->verdict != TLSA_TLS_YES)
+        t->verdict = TLSA_TLS_YES;
+}
+
+/* Route bytes of one side: to the record layer when synchronised, else through the hunt. */
+static void side_input(tlsa_tls *t, int side, const uint8_t *data, size_t len) {
+    tlsa_side *s = &t->side[side];
+    uint8_t *owned = NULL; /* window taken over after a sync, fed from here */
+    for (;;) {
+        if (s->synced) {
+            size_t used = tlsa_rl_feed(t, side, data, len);
+            if (used >= len)
+                break;
+            data += used;
+            len -= used;
+        }
+        if (t->verdict == TLSA_TLS_NO)
+            break;
+        if (!win_append(s, data, len)) {
+            tlsa_tls_problem(t, side, TLSA_E_NO_MEMORY, "hunt window");
+            break;
+        }
+        free(owned);
+        owned = NULL;
+        size_t at = 0;
+        bool v2 = false;
+        if (!hunt(t, side, &at, &v2)) {
+            if (!s->ever_synced && t->verdict == TLSA_TLS_UNDECIDED &&
+                s->scanned >= TLSA_MAX_PRELUDE) {
+                t->verdict = TLSA_TLS_NO;
+                free(s->win);
+                s->win = NULL;
+                s->win_n = s->win_cap = 0;
+            }
+            break;
+        }
+        on_sync(t, side, at, v2);
+        /* Take the window over and feed its tail from the sync point. */
+        owned = s->win;
+        data = s->win + at;
+        len = s->win_n - at;
+        s->win = NULL;
+        s->win_n = s->win_cap = 0;
+        s->win_off += at;
+    }
+    free(owned);
+}
+
 void tlsa_tls_data(tlsa_tls *t, int side, const uint8_t *data, size_t len, uint64_t frame,
                    tlsa_time ts) {
-    (void)t, (void)side, (void)data, (void)len, (void)frame, (void)ts;
+    if (!t || side < 0 || side > 1 || (!data && len))
+        return;
+    t->frame = frame;
+    t->ts = ts;
+    t->conn.last_frame = frame;
+    t->conn.last_ts = ts;
+    tlsa_side *s = &t->side[side];
+    s->off += len;
+    t->conn.dir[t->dir_of[side]].bytes += len;
+    if (len == 0 || t->verdict == TLSA_TLS_NO)
+        return;
+    side_input(t, side, data, len);
 }
 
 void tlsa_tls_gap(tlsa_tls *t, int side, uint64_t len, uint64_t frame) {
-    (void)t, (void)side, (void)len, (void)frame;
+    if (!t || side < 0 || side > 1)
+        return;
+    t->frame = frame;
+    tlsa_side *s = &t->side[side];
+    tlsa_dir_stats *d = &t->conn.dir[t->dir_of[side]];
+    d->gaps++;
+    d->gap_bytes += len;
+    s->off += len;
+    if (t->verdict == TLSA_TLS_NO)
+        return;
+    if (!s->synced) {
+        /* Hunting: the bytes around the hole are unrelated. */
+        s->win_n = 0;
+        s->win_off = s->off;
+        return;
+    }
+    if (tlsa_rl_gap(t, side, len))
+        return;
+    s->win_off = s->off;
+    tlsa_tls_problem(t, side, TLSA_E_TRUNCATED, "%llu bytes missing from the stream at offset %llu",
+                     (unsigned long long)len, (unsigned long long)(s->off - len));
 }
 
 void tlsa_tls_tcp_note(tlsa_tls *t, int side, tlsa_tcp_note note) {
-    (void)t, (void)side, (void)note;
+    if (!t || side < 0 || side > 1)
+        return;
+    tlsa_dir_stats *d = &t->conn.dir[t->dir_of[side]];
+    switch (note) {
+    case TLSA_TCP_NOTE_RETRANS:
+        d->retransmissions++;
+        break;
+    case TLSA_TCP_NOTE_OVERLAP_CONFLICT:
+        d->overlaps_conflicting++;
+        break;
+    case TLSA_TCP_NOTE_OUT_OF_ORDER:
+        d->out_of_order++;
+        break;
+    default:
+        break;
+    }
 }
 
 void tlsa_tls_touch(tlsa_tls *t, uint64_t frame, tlsa_time ts) {
+    if (!t)
+        return;
     t->conn.last_frame = frame;
     t->conn.last_ts = ts;
 }
 
 tlsa_tls_verdict tlsa_tls_verdict_of(const tlsa_tls *t) {
-    return t->verdict;
+    return t ? t->verdict : TLSA_TLS_NO;
 }
 
 tlsa_conn *tlsa_tls_finish(tlsa_tls *t, int end_reason) {
+    if (!t || t->verdict != TLSA_TLS_YES)
+        return NULL;
     t->conn.end_reason = (uint8_t)end_reason;
-    return t->verdict == TLSA_TLS_YES ? &t->conn : NULL;
+    tlsa_conn_finalize(t);
+    return &t->conn;
 }
 
 size_t tlsa_tls_buffered(const tlsa_tls *t) {
-    (void)t;
-    return 0;
+    if (!t)
+        return 0;
+    size_t n = 0;
+    for (int i = 0; i < 2; i++)
+        n += t->side[i].win_n + t->side[i].body_n + t->side[i].hs_n;
+    return n;
 }

@@ -1,0 +1,111 @@
+/* Private state of the TLS layer, shared by tls_stream.c (API, detection, resync), tls_record.c
+ * (record layer), tls_handshake.c (message framing) and tls_conn.c (the state machine). */
+#ifndef TLSA_TLS_INT_H
+#define TLSA_TLS_INT_H
+
+#include "tls_stream.h"
+
+/* Largest record body: 2^14 plus the 2048 bytes of expansion RFC 5246 §6.2.3 allows. */
+#define TLSA_MAX_RECORD (16384u + 2048u)
+/* Plaintext scanned per side for a TLS start before the flow is declared not TLS. */
+#define TLSA_MAX_PRELUDE (64u * 1024u)
+
+enum tlsa_rl_state { TLSA_RL_HEADER, TLSA_RL_BODY, TLSA_RL_SKIP };
+
+/* One direction (transport side) of the connection. */
+typedef struct tlsa_side {
+    uint64_t off; /* stream offset of the next byte that arrives */
+
+    /* Hunting (not synchronised to records): the window of unexamined bytes. */
+    bool synced;
+    bool ever_synced;
+    uint8_t *win;
+    size_t win_n, win_cap;
+    uint64_t win_off; /* stream offset of win[0] */
+    uint64_t scanned; /* bytes hunted through before the first sync */
+
+    /* Record layer. */
+    uint8_t rl_state;
+    bool v2_next; /* the next record is an SSLv2-compatible ClientHello */
+    uint8_t hdr[5];
+    size_t hdr_n;
+    uint8_t rec_type;
+    uint16_t rec_version;
+    uint32_t rec_len;
+    bool rec_v2;
+    uint64_t rec_start; /* stream offset of the record header */
+    uint8_t *body;      /* TLSA_MAX_RECORD bytes, allocated on first use */
+    size_t body_n;
+    uint64_t skip_left; /* encrypted payload bytes still to pass over */
+    bool encrypted;     /* this side's records are protected from now on */
+
+    /* Handshake framing. */
+    uint8_t *hs;
+    size_t hs_n, hs_cap;
+    uint64_t hs_start; /* stream offset of the buffered message's header */
+    uint64_t hs_skip;  /* bytes of an oversize message still to drop */
+} tlsa_side;
+
+/* Per-handshake progress (reset on renegotiation). */
+typedef struct tlsa_hs_state {
+    bool ch_seen, hrr_seen, sh_seen;
+    bool server_cert, server_kex, client_kex;
+    bool fin[2]; /* Finished seen, by tlsa_dir */
+    bool fin_after_ccs[2];
+    bool server_fin_first;       /* resumption: the server finished before the client */
+    uint32_t enc_server_records; /* TLS 1.3 encrypted server flight records */
+} tlsa_hs_state;
+
+struct tlsa_tls {
+    tlsa_conn conn;
+    tlsa_limits limits;
+    tlsa_on_step on_step;
+    void *user;
+    bool syn_seen;
+    tlsa_tls_verdict verdict;
+    int dir_of[2];    /* transport side → tlsa_dir */
+    bool roles_known; /* a hello fixed the roles */
+    tlsa_side side[2];
+    tlsa_hs_state hs;
+    bool early_records; /* TLS 1.3 client records before the ServerHello */
+    bool ch_offers_13;
+    uint64_t frame; /* the packet being processed */
+    tlsa_time ts;
+};
+
+/* A complete record as the record layer hands it to the state machine. */
+typedef struct tlsa_rec {
+    uint8_t type;
+    uint16_t version;
+    bool v2;        /* SSLv2-compatible ClientHello (payload starts at msg_type) */
+    bool encrypted; /* payload not kept */
+    const uint8_t *payload;
+    uint32_t len;
+    uint64_t start, end; /* stream offsets, header included */
+} tlsa_rec;
+
+/* tls_stream.c */
+void tlsa_tls_problem(tlsa_tls *t, int side, tlsa_err err, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* tls_record.c: feeds synchronised bytes; returns how many were consumed. Fewer than len means
+ * the side lost synchronisation (side->synced is false and the window holds the bytes of the bad
+ * header after its first one): the caller hunts through the rest. */
+size_t tlsa_rl_feed(tlsa_tls *t, int side, const uint8_t *data, size_t len);
+/* Drop any partial record (gap). Returns true when the side stays synchronised (the gap fell
+ * inside an encrypted payload that is skipped anyway). */
+bool tlsa_rl_gap(tlsa_tls *t, int side, uint64_t len);
+/* Plausible record header at p (5 bytes): type 20-24, version 3.0-3.4, length within bounds. */
+bool tlsa_rl_plausible(const uint8_t *p);
+
+/* tls_handshake.c: the payload of a cleartext handshake record. */
+void tlsa_hs_feed(tlsa_tls *t, int side, const uint8_t *p, size_t len, uint64_t start_off);
+void tlsa_hs_reset(tlsa_side *s);
+
+/* tls_conn.c */
+void tlsa_conn_record(tlsa_tls *t, int side, const tlsa_rec *r);
+void tlsa_conn_message(tlsa_tls *t, int side, uint8_t type, const uint8_t *body, size_t len,
+                       uint64_t start, uint64_t end);
+void tlsa_conn_finalize(tlsa_tls *t);
+
+#endif
