@@ -1,0 +1,155 @@
+/* Protocol rules (design §4: proto.*). */
+#include "audit_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "tlsaudit/conn.h"
+#include "tlsaudit/names.h"
+
+#define EXT_HEARTBEAT 15
+#define EXT_EMS 23
+#define EXT_RENEGOTIATION_INFO 0xff01
+#define SCSV_RENEGOTIATION 0x00ff
+#define ALERT_INAPPROPRIATE_FALLBACK 86
+
+static const char *who(uint8_t dir) {
+    return dir == TLSA_FROM_SERVER ? "server" : "client";
+}
+
+static void check_renegotiation(tlsa_audit_ctx *x) {
+    const tlsa_conn *c = x->c;
+    if (c->handshakes > 1) {
+        uint64_t frames[64];
+        uint32_t n = 0;
+        for (uint32_t i = 0; c->steps.v && i < c->steps.n && n < 64; i++)
+            if (c->steps.v[i].handshake > 0 && c->steps.v[i].msg_type == TLSA_HS_CLIENT_HELLO)
+                frames[n++] = c->steps.v[i].frame;
+        tlsa_text t = {0};
+        tlsa_text_add(&t, "%u handshakes on this connection (%u renegotiation%s)", c->handshakes,
+                      c->handshakes - 1, c->handshakes > 2 ? "s" : "");
+        if (!n)
+            frames[n++] = c->first_frame;
+        tlsa_audit_add(x, TLSA_F_PROTO_RENEGOTIATION, -1, frames, n, &t);
+    }
+    if (!c->sh.present || c->version < TLSA_V_SSL3 || c->version > TLSA_V_TLS12)
+        return;
+    bool ch_ok = c->ch.present && (tlsa_u16_list_has(&c->ch.extensions, EXT_RENEGOTIATION_INFO) ||
+                                   tlsa_u16_list_has(&c->ch.suites, SCSV_RENEGOTIATION));
+    bool sh_ok = tlsa_u16_list_has(&c->sh.extensions, EXT_RENEGOTIATION_INFO);
+    if (sh_ok && (ch_ok || !c->ch.present))
+        return;
+    tlsa_text t = {0};
+    if (c->ch.present && !ch_ok)
+        tlsa_text_add(&t, "the ClientHello has neither renegotiation_info nor the SCSV");
+    if (!sh_ok)
+        tlsa_text_add(&t, "%sthe ServerHello lacks renegotiation_info", t.len ? "; " : "");
+    uint64_t frames[2] = {c->ch.present && !ch_ok ? c->ch.frame : 0, c->sh.frame};
+    tlsa_audit_add(x, TLSA_F_PROTO_INSECURE_RENEGOTIATION, -1, frames, 2, &t);
+}
+
+static void check_hello_features(tlsa_audit_ctx *x) {
+    const tlsa_conn *c = x->c;
+    if (c->sh.present && c->sh.compression != 0)
+        tlsa_audit_addf(x, TLSA_F_PROTO_COMPRESSION, -1, c->sh.frame,
+                        "the server chose compression method %u%s", c->sh.compression,
+                        c->sh.compression == 1 ? " (DEFLATE)" : "");
+    if (c->ch.present && c->sh.present && tlsa_u16_list_has(&c->ch.extensions, EXT_HEARTBEAT) &&
+        tlsa_u16_list_has(&c->sh.extensions, EXT_HEARTBEAT)) {
+        uint64_t frames[2] = {c->ch.frame, c->sh.frame};
+        tlsa_text t = {0};
+        tlsa_text_add(&t, "both hellos carry the heartbeat extension (server mode %u)",
+                      c->sh.heartbeat_mode);
+        tlsa_audit_add(x, TLSA_F_PROTO_HEARTBEAT, -1, frames, 2, &t);
+    }
+    if (c->heartbleed)
+        tlsa_audit_addf(x, TLSA_F_PROTO_HEARTBLEED, -1, c->heartbleed_frame,
+                        "a heartbeat request claims a payload longer than its record (frame %llu)",
+                        (unsigned long long)c->heartbleed_frame);
+    if (c->version == TLSA_V_TLS12 && c->sh.present &&
+        !tlsa_u16_list_has(&c->sh.extensions, EXT_EMS)) {
+        bool ch_has = c->ch.present && tlsa_u16_list_has(&c->ch.extensions, EXT_EMS);
+        tlsa_audit_addf(x, TLSA_F_PROTO_NO_EMS, -1, c->sh.frame,
+                        "the ServerHello lacks extended_master_secret%s",
+                        !c->ch.present ? ""
+                        : ch_has       ? " (the client offered it)"
+                                       : " (the client did not offer it)");
+    }
+    if (c->ch.present && !c->ch.sni.len)
+        tlsa_audit_addf(x, TLSA_F_PROTO_NO_SNI, -1, c->ch.frame,
+                        "the ClientHello has no server_name%s",
+                        c->ch.sslv2_format ? " (SSLv2-format hello: it cannot carry one)" : "");
+    if (c->ch.present && c->ch.sslv2_format)
+        tlsa_audit_addf(x, TLSA_F_PROTO_SSLV2_HELLO, -1, c->ch.frame,
+                        "the client sent its ClientHello in the SSLv2-compatible format");
+    if (c->early_data)
+        tlsa_audit_addf(x, TLSA_F_PROTO_EARLY_DATA, -1,
+                        c->ch.present ? c->ch.frame : c->first_frame,
+                        "the client sent 0-RTT early data, which an attacker can replay");
+}
+
+static void check_alerts(tlsa_audit_ctx *x) {
+    const tlsa_conn *c = x->c;
+    bool downgrade_alert = false;
+    uint64_t downgrade_frame = 0;
+    for (uint32_t i = 0; c->alerts && i < c->n_alerts; i++) {
+        const tlsa_alert *al = &c->alerts[i];
+        if (al->encrypted || al->level != 2)
+            continue;
+        tlsa_audit_addf(x, TLSA_F_PROTO_FATAL_ALERT, -1, al->frame,
+                        "%s sent fatal alert %s (%u) at step %u (frame %llu)", who(al->sender),
+                        tlsa_alert_name(al->description), al->description, al->step,
+                        (unsigned long long)al->frame);
+        if (al->description == ALERT_INAPPROPRIATE_FALLBACK && !downgrade_alert) {
+            downgrade_alert = true;
+            downgrade_frame = al->frame;
+        }
+    }
+    if (c->sh.present && c->sh.downgrade)
+        tlsa_audit_addf(
+            x, TLSA_F_PROTO_DOWNGRADE, -1, c->sh.frame,
+            "ServerHello.random ends with the TLS 1.3 downgrade sentinel DOWNGRD\\x%02x "
+            "(server supports TLS 1.3 but negotiated %s)",
+            c->sh.downgrade == 12 ? 1 : 0, c->sh.downgrade == 12 ? "TLS 1.2" : "TLS 1.1 or below");
+    else if (downgrade_alert)
+        tlsa_audit_addf(x, TLSA_F_PROTO_DOWNGRADE, -1, downgrade_frame,
+                        "inappropriate_fallback alert: a fallback to a lower version was refused "
+                        "(RFC 7507)");
+}
+
+static void check_completion(tlsa_audit_ctx *x) {
+    const tlsa_conn *c = x->c;
+    if (!c->complete) {
+        char where[128];
+        tlsa_conn_stop_str(c, where, sizeof where);
+        tlsa_audit_addf(x, TLSA_F_PROTO_INCOMPLETE, -1, c->last_frame,
+                        "the handshake did not complete in the capture: it stopped %s", where);
+    }
+    uint64_t frames[32];
+    uint32_t n = 0, total = 0;
+    tlsa_text t = {0};
+    for (uint32_t i = 0; c->problems && i < c->n_problems; i++) {
+        const tlsa_problem *p = &c->problems[i];
+        if (tlsa_err_category_of((tlsa_err)p->err) != TLSA_CAT_MALFORMED)
+            continue;
+        if (total < 8)
+            tlsa_text_add(&t, "%sframe %llu, %s: %.96s: %s", total ? "; " : "",
+                          (unsigned long long)p->frame, who(p->dir), p->what,
+                          tlsa_strerror((tlsa_err)p->err));
+        if (n < 32)
+            frames[n++] = p->frame;
+        total++;
+    }
+    if (!total)
+        return;
+    if (total > 8)
+        tlsa_text_add(&t, "; … (%u problems in all)", total);
+    tlsa_audit_add(x, TLSA_F_PROTO_MALFORMED, -1, frames, n, &t);
+}
+
+void tlsa_audit_proto(tlsa_audit_ctx *x) {
+    check_renegotiation(x);
+    check_hello_features(x);
+    check_alerts(x);
+    check_completion(x);
+}
