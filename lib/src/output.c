@@ -446,7 +446,7 @@ void tlsa_json_conn(tlsa_buf *b, const char *file, const tlsa_conn *c) {
             first = false;
             json_version(b, c->ch.versions.v[i]);
         }
-        if (first) /* no supported_versions: the legacy version is the offer */
+        if (first && c->ch.legacy_version) /* no supported_versions: the legacy version */
             json_version(b, c->ch.legacy_version);
     }
     buf_putc(b, ']');

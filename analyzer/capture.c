@@ -1,0 +1,186 @@
+/* Reading packets with libpcap (files, standard input, live interfaces) into the engine. */
+#include <errno.h>
+#include <pcap/pcap.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+
+/* The live capture being read, so Ctrl-C can end it cleanly (pcap_breakloop is safe there). */
+static pcap_t *volatile live_pcap;
+
+static void on_signal(int sig) {
+    (void)sig;
+    pcap_t *p = live_pcap;
+    if (p)
+        pcap_breakloop(p);
+}
+
+static double now_mono(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static pcap_t *open_live(const char *iface, cli_file *f) {
+    char errbuf[PCAP_ERRBUF_SIZE] = "";
+    pcap_t *p = pcap_create(iface, errbuf);
+    if (!p) {
+        cli_file_error(f, "cannot open interface: %s", errbuf);
+        return NULL;
+    }
+    pcap_set_snaplen(p, 262144);
+    pcap_set_promisc(p, 1);
+    pcap_set_timeout(p, 250); /* wake up regularly to check --duration */
+    pcap_set_buffer_size(p, 16 << 20);
+    int rc = pcap_activate(p);
+    if (rc < 0) {
+        cli_file_error(f, "cannot capture: %s (%s)", pcap_statustostr(rc), pcap_geterr(p));
+        pcap_close(p);
+        return NULL;
+    }
+    return p;
+}
+
+static bool set_filter(pcap_t *p, const char *filter, cli_file *f) {
+    struct bpf_program prog;
+    if (pcap_compile(p, &prog, filter, 1, PCAP_NETMASK_UNKNOWN) != 0) {
+        cli_file_error(f, "--filter does not compile for this capture: %s", pcap_geterr(p));
+        return false;
+    }
+    int rc = pcap_setfilter(p, &prog);
+    pcap_freecode(&prog);
+    if (rc != 0) {
+        cli_file_error(f, "--filter cannot be applied: %s", pcap_geterr(p));
+        return false;
+    }
+    return true;
+}
+
+static uint64_t file_pos(pcap_t *p) {
+    FILE *fp = pcap_file(p);
+    long pos = fp ? ftell(fp) : -1;
+    return pos > 0 ? (uint64_t)pos : 0;
+}
+
+void cli_read_input(const cli_opts *o, tlsa_auditor *a, cli_file *f, cli_progress *prog) {
+    const cli_input *in = f->in;
+    char errbuf[PCAP_ERRBUF_SIZE] = "";
+    pcap_t *p;
+    if (in->is_live)
+        p = open_live(in->path, f);
+    else if (in->is_stdin)
+        p = pcap_fopen_offline(stdin, errbuf);
+    else
+        p = pcap_open_offline(in->path, errbuf);
+    if (!p) {
+        if (!in->is_live)
+            cli_file_error(f, "cannot read: %s", errbuf);
+        f->failed = true;
+        return;
+    }
+    if (o->filter && !set_filter(p, o->filter, f)) {
+        f->failed = true;
+        pcap_close(p);
+        return;
+    }
+
+    cli_ctx ctx = {o, f};
+    tlsa_engine_config cfg;
+    memset(&cfg, 0, sizeof cfg);
+    tlsa_limits_default(&cfg.limits);
+    if (o->max_flows)
+        cfg.limits.max_flows = o->max_flows;
+    cfg.auditor = a;
+    cfg.on_conn = cli_on_conn;
+    cfg.on_step = o->dump ? cli_on_step : NULL;
+    cfg.user = &ctx;
+    tlsa_engine *e = tlsa_engine_new(&cfg);
+    if (!e) {
+        cli_file_error(f, "cannot start the analysis: %s", tlsa_strerror(TLSA_E_NO_MEMORY));
+        f->failed = true;
+        pcap_close(p);
+        return;
+    }
+    tlsa_engine_reset_index(e);
+
+    struct sigaction sa, old_int, old_term;
+    double deadline = 0;
+    if (in->is_live) {
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = on_signal;
+        live_pcap = p;
+        sigaction(SIGINT, &sa, &old_int);
+        sigaction(SIGTERM, &sa, &old_term);
+        if (o->duration)
+            deadline = now_mono() + o->duration;
+    }
+
+    int linktype = pcap_datalink(p);
+    uint64_t frame = 0;
+    for (;;) {
+        struct pcap_pkthdr *h;
+        const u_char *data;
+        int rc = pcap_next_ex(p, &h, &data);
+        if (rc == 1) {
+            frame++;
+            tlsa_time ts = {h->ts.tv_sec, (int32_t)h->ts.tv_usec};
+            tlsa_err err = tlsa_engine_packet(e, linktype, ts, frame, data, h->caplen, h->len);
+            f->bytes += h->caplen;
+            if (err == TLSA_E_UNSUPPORTED_LINKTYPE) {
+                const char *name = pcap_datalink_val_to_name(linktype);
+                cli_file_error(f, "link type %d (%s) is not supported; skipped", linktype,
+                               name ? name : "unknown");
+                f->failed = true;
+                break;
+            }
+            if (prog->enabled && (frame & 1023) == 0)
+                cli_progress_update(prog, file_pos(p), frame, f->n_conns);
+        } else if (rc == 0) {
+            /* live timeout: nothing arrived */
+        } else if (rc == PCAP_ERROR_BREAK) {
+            break; /* end of file, or Ctrl-C on a live capture */
+        } else {
+            if (in->is_live)
+                cli_file_error(f, "capture failed after %llu packets: %s",
+                               (unsigned long long)frame, pcap_geterr(p));
+            else
+                cli_file_error(f, "damaged at byte offset %llu after %llu packets: %s",
+                               (unsigned long long)file_pos(p), (unsigned long long)frame,
+                               pcap_geterr(p));
+            f->failed = true;
+            break;
+        }
+        if (deadline > 0 && now_mono() >= deadline)
+            break;
+    }
+    f->packets = frame;
+    if (in->is_live) {
+        sigaction(SIGINT, &old_int, NULL);
+        sigaction(SIGTERM, &old_term, NULL);
+        live_pcap = NULL;
+    }
+    /* Everything decoded so far is reported, also after damage. */
+    tlsa_engine_flush(e);
+    tlsa_engine_free(e);
+    pcap_close(p);
+}
+
+void cli_file_error(cli_file *f, const char *fmt, ...) {
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    tlsa_buf_puts(&f->err, "tlsaudit: ");
+    const char *name = f->in->is_stdin ? "(standard input)" : f->in->path;
+    tlsa_text_str(&f->err, (const uint8_t *)name, strlen(name));
+    tlsa_buf_puts(&f->err, ": ");
+    tlsa_text_str(&f->err, (const uint8_t *)msg, strlen(msg));
+    tlsa_buf_puts(&f->err, "\n");
+    if (!f->errmsg[0])
+        snprintf(f->errmsg, sizeof f->errmsg, "%s", msg);
+}
