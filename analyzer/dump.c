@@ -20,7 +20,7 @@ void cli_dump_step(tlsa_buf *b, const tlsa_conn *c, const tlsa_step *s) {
 
 static void dir_line(tlsa_buf *b, const char *who, const tlsa_dir_stats *d) {
     tlsa_buf_printf(b,
-                    "conn end     %s: %llu bytes, %u records (%u encrypted), %u application "
+                    "records  %s: %llu bytes, %u records (%u encrypted), %u application "
                     "data records (%llu bytes), %u gaps, %u retransmissions\n",
                     who, (unsigned long long)d->bytes, d->records, d->encrypted_records,
                     d->app_data_records, (unsigned long long)d->app_data_bytes, d->gaps,
@@ -47,7 +47,7 @@ void cli_dump_conn_end(tlsa_buf *b, const tlsa_conn *c) {
             b, "conn %-4u frame %-7llu %s  alert %s", c->index, (unsigned long long)a->frame,
             a->sender == TLSA_FROM_SERVER ? "S->C" : "C->S", a->encrypted ? "(encrypted)" : "");
         if (!a->encrypted)
-            tlsa_buf_printf(b, "%s %s", a->level == 2 ? "fatal" : "warning",
+            tlsa_buf_printf(b, " %s %s", a->level == 2 ? "fatal" : "warning",
                             tlsa_alert_name(a->description));
         tlsa_buf_printf(b, " at step %u\n", (unsigned)a->step);
     }

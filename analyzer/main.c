@@ -60,6 +60,15 @@ static void emit(size_t i, void *ctx) {
             tlsa_buf_free(&h);
             r->header_done = true;
         }
+        if (o->dump) {
+            tlsa_buf h = {0};
+            tlsa_buf_puts(&h, "# ");
+            tlsa_text_str(&h, (const uint8_t *)f->in->path, strlen(f->in->path));
+            tlsa_buf_printf(&h, ": %llu packets, %zu TLS connections\n",
+                            (unsigned long long)f->packets, f->n_conns);
+            fwrite(h.data, 1, h.len, r->out);
+            tlsa_buf_free(&h);
+        }
         if (f->out.len)
             fwrite(f->out.data, 1, f->out.len, r->out);
         fflush(r->out);

@@ -67,7 +67,7 @@ static void put_alert(tlsa_buf *b, const tlsa_alert *a) {
 }
 
 /* One ladder line: the client on the left, the server on the right. */
-#define ARROW 34
+#define ARROW 40
 static void ladder_msg(tlsa_buf *b, const cli_opts *o, const tlsa_conn *c, const tlsa_step *s) {
     const char *name = tlsa_message_name(s->msg_type);
     size_t n = strlen(name);
@@ -92,9 +92,8 @@ static void ladder_msg(tlsa_buf *b, const cli_opts *o, const tlsa_conn *c, const
         on(b, o, C_RESET);
         tlsa_buf_puts(b, " ---");
     }
-    tlsa_buf_printf(b, " server  frame %-6llu", (unsigned long long)s->frame);
-    if (s->encrypted)
-        tlsa_buf_puts(b, " (encrypted)");
+    tlsa_buf_printf(b, " server  frame %-6llu %-11s", (unsigned long long)s->frame,
+                    s->encrypted ? "(encrypted)" : "");
     if (s->handshake)
         tlsa_buf_printf(b, " [renegotiation %u]", (unsigned)s->handshake);
     const char *ex = tlsa_step_explain(c, s);
@@ -127,7 +126,11 @@ static void ladder(tlsa_buf *b, const cli_opts *o, const tlsa_conn *c) {
     bool shown3 = false, shown6 = false;
     unsigned max_step = 0;
     uint32_t next_alert = 0;
-    const char *verdict = c->chain_verdict[0] ? c->chain_verdict : "no certificate to check";
+    const char *verdict = c->chain_verdict[0] ? c->chain_verdict
+                          : c->server_chain.n ? "(not checked)"
+                          : version_rank(c->version) >= TLSA_V_TLS13
+                              ? "the certificate is encrypted (TLS 1.3); not visible without keys"
+                              : "no certificate seen";
     tlsa_buf_puts(b, "     steps\n");
     for (uint32_t i = 0; c->steps.v && i < c->steps.n; i++) {
         const tlsa_step *s = &c->steps.v[i];
@@ -137,7 +140,7 @@ static void ladder(tlsa_buf *b, const cli_opts *o, const tlsa_conn *c) {
             tlsa_buf_puts(b, "\n");
         }
         /* Steps 3 and 6 happen inside an endpoint: shown where they fall. */
-        if (!shown3 && s->step >= 4 && max_step >= 2) {
+        if (!shown3 && !c->resumed && s->step >= 4 && max_step >= 2) {
             ladder_note(b, o, 3, "client", "checks the certificate", verdict);
             shown3 = true;
         }
@@ -153,7 +156,7 @@ static void ladder(tlsa_buf *b, const cli_opts *o, const tlsa_conn *c) {
         if (s->step > max_step && s->step < 9)
             max_step = s->step;
     }
-    if (!shown3 && max_step == 2 && c->server_chain.n)
+    if (!shown3 && !c->resumed && max_step == 2 && c->server_chain.n)
         ladder_note(b, o, 3, "client", "checks the certificate", verdict);
     while (c->alerts && next_alert < c->n_alerts) {
         tlsa_buf_puts(b, "        !  ");
