@@ -107,7 +107,8 @@ void tlsa_hs_feed(tlsa_tls *t, int side, const uint8_t *p, size_t len, uint64_t 
             uint64_t start = s->hs_start;
             size_t n_msg = s->hs_n;
             s->hs_n = 0; /* before the call: the state machine may feed again */
-            tlsa_conn_message(t, side, s->hs[0], s->hs + 4, n_msg - 4, start, start + n_msg);
+            /* The end is where the last byte sits in the stream (record headers between). */
+            tlsa_conn_message(t, side, s->hs[0], s->hs + 4, n_msg - 4, start, start_off + in.pos);
         }
     }
 }
