@@ -60,10 +60,10 @@ static bool set_filter(pcap_t *p, const char *filter, cli_file *f) {
     return true;
 }
 
-static uint64_t file_pos(pcap_t *p) {
+/* Byte offset in the capture file; -1 when unknown (a pipe). */
+static long long file_pos(pcap_t *p) {
     FILE *fp = pcap_file(p);
-    long pos = fp ? ftell(fp) : -1;
-    return pos > 0 ? (uint64_t)pos : 0;
+    return fp ? (long long)ftell(fp) : -1;
 }
 
 void cli_read_input(const cli_opts *o, tlsa_auditor *a, cli_file *f, cli_progress *prog) {
@@ -137,8 +137,10 @@ void cli_read_input(const cli_opts *o, tlsa_auditor *a, cli_file *f, cli_progres
                 f->failed = true;
                 break;
             }
-            if (prog->enabled && (frame & 1023) == 0)
-                cli_progress_update(prog, file_pos(p), frame, f->n_conns);
+            if (prog->enabled && (frame & 1023) == 0) {
+                long long pos = file_pos(p);
+                cli_progress_update(prog, pos >= 0 ? (uint64_t)pos : f->bytes, frame, f->n_conns);
+            }
         } else if (rc == 0) {
             /* live timeout: nothing arrived */
         } else if (rc == PCAP_ERROR_BREAK) {
@@ -147,9 +149,11 @@ void cli_read_input(const cli_opts *o, tlsa_auditor *a, cli_file *f, cli_progres
             if (in->is_live)
                 cli_file_error(f, "capture failed after %llu packets: %s",
                                (unsigned long long)frame, pcap_geterr(p));
+            else if (file_pos(p) >= 0)
+                cli_file_error(f, "damaged at byte offset %lld after %llu packets: %s", file_pos(p),
+                               (unsigned long long)frame, pcap_geterr(p));
             else
-                cli_file_error(f, "damaged at byte offset %llu after %llu packets: %s",
-                               (unsigned long long)file_pos(p), (unsigned long long)frame,
+                cli_file_error(f, "damaged after %llu packets: %s", (unsigned long long)frame,
                                pcap_geterr(p));
             f->failed = true;
             break;
