@@ -1,0 +1,181 @@
+/* Internal API of the "Keys" feature: what the TLS layer calls to decrypt an observed handshake
+ * and check its Finished messages. All crypto is OpenSSL 3 libcrypto (EVP).
+ *
+ * TLS 1.3, per direction:
+ *     tlsa_tls13_dir d;
+ *     tlsa_tls13_dir_init(&d, suite, secret, secret_len);   // *_HANDSHAKE_TRAFFIC_SECRET
+ *     for each record after ServerHello (type 23):
+ *         tlsa_tls13_open(&d, record, record_len, out, &out_len, &inner_type);  // seq++ on success
+ *     verify Finished: tlsa_tls13_finished(suite, secret, len, transcript_hash, ..., expect)
+ *
+ * TLS 1.0-1.2:
+ *     pre-master: tlsa_rsa_decrypt_pms(key, cke_body, ...) or the key log's CLIENT_RANDOM master
+ *     tlsa_tls12_master_secret(...)   (session_hash given = extended master secret)
+ *     tlsa_tls12_keys_init(&k, version, suite, master, client_random, server_random)
+ *     tlsa_tls12_open(&k.dir[TLSA_FROM_CLIENT], type, version, fragment, len, out, &out_len)
+ *     tlsa_tls12_finished(version, suite, master, from_client, transcript_hash, ..., out12)
+ *
+ * The transcript (transcript.c) is a running hash over whole handshake messages (4-byte header
+ * included); it buffers until the hash is known (TLS <= 1.2: after ServerHello) and can be
+ * cloned to read intermediate hashes. */
+#ifndef TLSA_KEYS_INTERNAL_H
+#define TLSA_KEYS_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tlsaudit/error.h"
+#include "tlsaudit/keys.h"
+#include "tlsaudit/types.h"
+
+/* ---- pcapng Decryption Secrets Blocks (pcapng_dsb.c) ---- */
+#define TLSA_DSB_TLS_KEYLOG 0x544c534bu
+typedef tlsa_err (*tlsa_dsb_fn)(void *ud, uint32_t secrets_type, const uint8_t *data, size_t len);
+/* Calls fn for every DSB of a pcapng file in memory, in file order (any secrets type). */
+TLSA_WUR tlsa_err tlsa_pcapng_dsb_each(const uint8_t *buf, size_t len, tlsa_dsb_fn fn, void *ud);
+
+/* ---- cipher suites: what decryption needs to know (keys_suite.c) ---- */
+typedef enum tlsa_bulk_mode {
+    TLSA_BULK_CBC,
+    TLSA_BULK_GCM,
+    TLSA_BULK_CCM,   /* 16-byte tag */
+    TLSA_BULK_CCM_8, /* 8-byte tag */
+    TLSA_BULK_CHACHA20_POLY1305,
+} tlsa_bulk_mode;
+
+typedef struct tlsa_suite_keys {
+    uint16_t id;
+    bool tls13;
+    tlsa_bulk_mode mode;
+    const char *cipher; /* OpenSSL EVP_CIPHER name */
+    uint8_t key_len;
+    uint8_t fixed_iv_len; /* TLS 1.3: 12; TLS 1.2 AEAD: 4 (GCM/CCM) or 12 (ChaCha); CBC: block */
+    uint8_t tag_len;      /* AEAD tag; 0 for CBC */
+    const char *mac;      /* CBC HMAC digest name ("SHA1", "SHA256", "SHA384"); NULL for AEAD */
+    const char *prf;      /* TLS 1.2 PRF / TLS 1.3 HKDF / transcript hash: "SHA256" or "SHA384" */
+} tlsa_suite_keys;
+
+/* NULL when the suite is not decryptable here (RC4, export, NULL, unknown). */
+const tlsa_suite_keys *tlsa_suite_keys_find(uint16_t suite);
+/* Transcript/PRF digest name for a connection: TLS 1.2 and 1.3 the suite's, TLS 1.0/1.1
+ * "MD5-SHA1". NULL for SSL 3.0 or an unknown suite. */
+const char *tlsa_suite_hash_name(uint16_t version, uint16_t suite);
+
+/* ---- AEAD open (aead.c) ---- */
+/* Decrypts and authenticates ct (tag appended) into out (ct_len - tag_len bytes). */
+TLSA_WUR tlsa_err tlsa_aead_open(const tlsa_suite_keys *s, const uint8_t *key,
+                                 const uint8_t nonce[12], const uint8_t *aad, size_t aad_len,
+                                 const uint8_t *ct, size_t ct_len, uint8_t *out);
+
+/* ---- transcript hash (transcript.c) ---- */
+#define TLSA_TRANSCRIPT_MAX_BUFFER (1u << 20) /* bytes held while the hash is unknown */
+typedef struct tlsa_transcript {
+    void *ctx;        /* EVP_MD_CTX *, NULL until the hash is chosen */
+    uint8_t *pending; /* messages seen before the hash is chosen */
+    size_t pending_len, pending_cap;
+} tlsa_transcript;
+
+void tlsa_transcript_init(tlsa_transcript *t);
+void tlsa_transcript_free(tlsa_transcript *t);
+/* Chooses the hash by OpenSSL name ("SHA256", "SHA384", "MD5-SHA1") and hashes what was buffered.
+ * TLSA_E_UNSUPPORTED_CIPHER for an unknown name; TLSA_E_INVALID_ARGUMENT when already chosen. */
+TLSA_WUR tlsa_err tlsa_transcript_set_hash(tlsa_transcript *t, const char *md_name);
+/* Adds one whole handshake message (type, 24-bit length, body). */
+TLSA_WUR tlsa_err tlsa_transcript_add(tlsa_transcript *t, const uint8_t *msg, size_t len);
+/* The hash of everything added so far (the running state is kept). out needs 64 bytes. */
+TLSA_WUR tlsa_err tlsa_transcript_hash(const tlsa_transcript *t, uint8_t *out, size_t *out_len);
+/* TLS 1.3 HelloRetryRequest: replaces ClientHello1 with message_hash (RFC 8446 §4.4.1). */
+TLSA_WUR tlsa_err tlsa_transcript_hrr(tlsa_transcript *t);
+
+/* ---- TLS 1.3 (tls13_keys.c) ---- */
+/* HKDF-Expand-Label(secret, "tls13 " + label, context, out_len) with the named digest. */
+TLSA_WUR tlsa_err tlsa_tls13_expand_label(const char *md_name, const uint8_t *secret,
+                                          size_t secret_len, const char *label,
+                                          const uint8_t *context, size_t context_len, uint8_t *out,
+                                          size_t out_len);
+
+/* One direction's record protection. */
+typedef struct tlsa_tls13_dir {
+    const tlsa_suite_keys *suite;
+    uint8_t key[32];
+    uint8_t iv[12];
+    uint64_t seq; /* next record's sequence number */
+} tlsa_tls13_dir;
+
+/* Derives key and iv ("tls13 key", "tls13 iv") from a traffic secret; seq = 0. */
+TLSA_WUR tlsa_err tlsa_tls13_dir_init(tlsa_tls13_dir *d, uint16_t suite, const uint8_t *secret,
+                                      size_t secret_len);
+/* Decrypts one whole TLSCiphertext record (5-byte header + encrypted_record; the header is the
+ * additional data). out receives the TLSInnerPlaintext content without padding (capacity: the
+ * record length); *inner_type the real content type. On success seq is incremented; on failure
+ * it is not (TLSA_E_DECRYPT_FAILED, or TLSA_E_BAD_VALUE for an all-zero plaintext). */
+TLSA_WUR tlsa_err tlsa_tls13_open(tlsa_tls13_dir *d, const uint8_t *record, size_t record_len,
+                                  uint8_t *out, size_t *out_len, uint8_t *inner_type);
+/* Finished verify_data = HMAC(HKDF-Expand-Label(base_key, "finished", "", Hash.length),
+ * transcript_hash). out needs 64 bytes. */
+TLSA_WUR tlsa_err tlsa_tls13_finished(uint16_t suite, const uint8_t *base_key, size_t key_len,
+                                      const uint8_t *transcript_hash, size_t hash_len, uint8_t *out,
+                                      size_t *out_len);
+
+/* ---- TLS 1.0 - 1.2 (tls12_keys.c) ---- */
+#define TLSA_SSL3 0x0300
+#define TLSA_TLS10 0x0301
+#define TLSA_TLS11 0x0302
+#define TLSA_TLS12 0x0303
+
+/* PRF(secret, label, seed) for the version/suite (TLS 1.2: P_<suite hash>; 1.0/1.1: MD5+SHA1). */
+TLSA_WUR tlsa_err tlsa_tls12_prf(uint16_t version, uint16_t suite, const uint8_t *secret,
+                                 size_t secret_len, const char *label, const uint8_t *seed1,
+                                 size_t seed1_len, const uint8_t *seed2, size_t seed2_len,
+                                 uint8_t *out, size_t out_len);
+/* master_secret = PRF(pms, "master secret", client_random + server_random), or with
+ * session_hash (non-NULL) PRF(pms, "extended master secret", session_hash) (RFC 7627). */
+TLSA_WUR tlsa_err tlsa_tls12_master_secret(uint16_t version, uint16_t suite, const uint8_t *pms,
+                                           size_t pms_len, const uint8_t client_random[32],
+                                           const uint8_t server_random[32],
+                                           const uint8_t *session_hash, size_t session_hash_len,
+                                           uint8_t master[48]);
+
+/* One direction's record protection. */
+typedef struct tlsa_tls12_dir {
+    const tlsa_suite_keys *suite;
+    uint16_t version;
+    uint8_t mac_key[48];
+    uint8_t key[32];
+    uint8_t iv[16]; /* AEAD: fixed (salt) part; CBC TLS 1.0: running IV (last ciphertext block) */
+    uint64_t seq;
+} tlsa_tls12_dir;
+
+typedef struct tlsa_tls12_keys {
+    tlsa_tls12_dir dir[2]; /* indexed by tlsa_dir: [TLSA_FROM_CLIENT], [TLSA_FROM_SERVER] */
+} tlsa_tls12_keys;
+
+/* key_block = PRF(master, "key expansion", server_random + client_random), split into
+ * client/server MAC keys, keys and IVs. TLSA_E_UNSUPPORTED_CIPHER for an unknown suite or SSL 3.0.
+ */
+TLSA_WUR tlsa_err tlsa_tls12_keys_init(tlsa_tls12_keys *k, uint16_t version, uint16_t suite,
+                                       const uint8_t master[48], const uint8_t client_random[32],
+                                       const uint8_t server_random[32]);
+/* Decrypts one record fragment (the bytes after the 5-byte header) of the given content type
+ * and record version, checks the tag or the MAC (and CBC padding), and writes the plaintext to
+ * out (capacity: len). On success seq is incremented (and the TLS 1.0 CBC IV chained). */
+TLSA_WUR tlsa_err tlsa_tls12_open(tlsa_tls12_dir *d, uint8_t content_type, uint16_t record_version,
+                                  const uint8_t *fragment, size_t len, uint8_t *out,
+                                  size_t *out_len);
+/* verify_data = PRF(master, "client finished" | "server finished", transcript_hash)[0..11].
+ * transcript_hash is Hash(handshake_messages) with the connection's transcript hash
+ * (tlsa_suite_hash_name). */
+TLSA_WUR tlsa_err tlsa_tls12_finished(uint16_t version, uint16_t suite, const uint8_t master[48],
+                                      bool from_client, const uint8_t *transcript_hash,
+                                      size_t hash_len, uint8_t out[12]);
+
+/* ---- RSA key exchange (rsa_key.c) ---- */
+/* Decrypts the EncryptedPreMasterSecret of an RSA ClientKeyExchange body (TLS: with its 2-byte
+ * length; SSL 3.0: without) with PKCS#1 v1.5. The result must be 48 bytes. *version_ok tells
+ * whether its first two bytes equal client_version (checked leniently: a mismatch is reported,
+ * not an error, as many clients got it wrong). TLSA_E_DECRYPT_FAILED when the padding is bad. */
+TLSA_WUR tlsa_err tlsa_rsa_decrypt_pms(const tlsa_rsa_key *key, const uint8_t *cke_body, size_t len,
+                                       uint16_t client_version, uint8_t pms[48], bool *version_ok);
+
+#endif
