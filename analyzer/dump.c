@@ -38,7 +38,8 @@ void cli_dump_conn_end(tlsa_buf *b, const tlsa_conn *c) {
         tlsa_buf_puts(b, "complete");
     } else {
         tlsa_buf_puts(b, "incomplete, stopped ");
-        tlsa_text_str(b, (const uint8_t *)tlsa_conn_stop_str(c, tmp, sizeof tmp), strlen(tmp));
+        tlsa_conn_stop_str(c, tmp, sizeof tmp);
+        tlsa_text_str(b, (const uint8_t *)tmp, strlen(tmp));
     }
     tlsa_buf_puts(b, "\n");
     for (uint32_t i = 0; c->alerts && i < c->n_alerts; i++) {
