@@ -123,7 +123,7 @@ static void check_completion(tlsa_audit_ctx *x) {
         char where[128];
         tlsa_conn_stop_str(c, where, sizeof where);
         tlsa_audit_addf(x, TLSA_F_PROTO_INCOMPLETE, -1, c->last_frame,
-                        "the handshake did not complete in the capture: it stopped %s", where);
+                        "the handshake did not complete in the capture: %s", where);
     }
     uint64_t frames[32];
     uint32_t n = 0, total = 0;
