@@ -218,6 +218,11 @@ void pl_feed_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree) {
     if (seq_fi == NULL || sport_fi == NULL || dport_fi == NULL || len_fi == NULL ||
         flags_fi == NULL)
         return;
+    /* Only segments carried in the frame's own bytes, as the CLI reads them from the file: not
+     * TCP found inside data Wireshark decrypted or decompressed (e.g. a WireGuard tunnel whose
+     * keys are embedded in the pcapng), so that the plugin and the CLI report the same. */
+    if (sport_fi->ds_tvb != tvb)
+        return;
 
     tlsa_segment seg;
     memset(&seg, 0, sizeof seg);
