@@ -175,6 +175,17 @@ static void set_kex_kind(tlsa_tls *t) {
     }
     const tlsa_suite_info *si = tlsa_suite_lookup(c->suite);
     c->kex.kind = si ? si->kex : TLSA_KEX_UNKNOWN;
+    /* NULL encryption (RFC 5246 §6.2.3.1): records after ChangeCipherSpec are plaintext followed
+     * by the MAC, readable by anyone. */
+    if (si && si->cipher == TLSA_CIPHER_NULL) {
+        t->null_cipher = true;
+        const char *mac = si->mac ? si->mac : "";
+        t->null_mac = strcmp(mac, "MD5") == 0      ? 16
+                      : strcmp(mac, "SHA") == 0    ? 20
+                      : strcmp(mac, "SHA256") == 0 ? 32
+                      : strcmp(mac, "SHA384") == 0 ? 48
+                                                   : 0;
+    }
 }
 
 static void on_server_hello(tlsa_tls *t, int side, const uint8_t *b, size_t len, uint64_t start,
@@ -587,8 +598,15 @@ static void on_tls13_protected(tlsa_tls *t, int side, const tlsa_rec *r) {
     add_step(t, dir, 7, TLSA_HS_FINISHED, true, r->len, r->start, r->end, "encrypted");
 }
 
-void tlsa_conn_record(tlsa_tls *t, int side, const tlsa_rec *r) {
+void tlsa_conn_record(tlsa_tls *t, int side, const tlsa_rec *in) {
     tlsa_conn *c = &t->conn;
+    tlsa_rec stripped = *in;
+    const tlsa_rec *r = in;
+    if (t->null_cipher && t->side[side].encrypted && !in->encrypted && in->payload) {
+        /* NULL cipher: drop the MAC, the rest is the plaintext. */
+        stripped.len = in->len >= t->null_mac ? in->len - t->null_mac : 0;
+        r = &stripped;
+    }
     int dir = t->dir_of[side];
     tlsa_dir_stats *d = &c->dir[dir];
     d->records++;

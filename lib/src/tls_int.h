@@ -69,7 +69,9 @@ struct tlsa_tls {
     tlsa_hs_state hs;
     bool early_records; /* TLS 1.3 client records before the ServerHello */
     bool ch_offers_13;
-    uint64_t frame; /* the packet being processed */
+    bool null_cipher; /* NULL encryption negotiated: "protected" records stay readable */
+    uint8_t null_mac; /* MAC bytes at the end of each such record */
+    uint64_t frame;   /* the packet being processed */
     tlsa_time ts;
 };
 
