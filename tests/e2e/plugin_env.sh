@@ -55,7 +55,8 @@ else
 fi
 
 wireshark_user() {
-    (cd "$PLUGIN_HOME" && "${PLUGIN_RUN_AS[@]}" env -u XDG_CONFIG_HOME HOME="$PLUGIN_HOME" \
+    # exec: run in the background, $! is the program's own pid (setpriv and env exec too)
+    (cd "$PLUGIN_HOME" && exec "${PLUGIN_RUN_AS[@]}" env -u XDG_CONFIG_HOME HOME="$PLUGIN_HOME" \
         TMPDIR="$PLUGIN_HOME" "$@")
 }
 

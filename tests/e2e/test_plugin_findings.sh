@@ -1,0 +1,73 @@
+#!/bin/bash
+# For every sample: the findings per connection from the plugin (tshark -2, on the frame that
+# completed or ended each handshake) equal the CLI's (`tlsaudit --format jsonl`), with the same
+# trust anchors (--ca-file samples/pki/ca.pem = -o tlsaudit.ca_file:...). Also: findings are
+# expert infos in group Security (tshark -z expert), and -z tlsaudit,tree counts them.
+source "$(dirname "$0")/plugin_env.sh"
+
+samples=$(ls "$TLSA_SRC"/samples/*.pcap "$TLSA_SRC"/samples/*.pcapng 2>/dev/null)
+if [ -z "$samples" ]; then
+    echo "SKIP: no samples in $TLSA_SRC/samples"
+    exit 0
+fi
+if [ ! -x "$TLSA_CLI" ]; then
+    echo "SKIP: CLI $TLSA_CLI not built"
+    exit 0
+fi
+ca="$TLSA_SRC/samples/pki/ca.pem"
+ca_opt=()
+cli_ca=()
+if [ -f "$ca" ]; then
+    ca_opt=(-o "tlsaudit.ca_file:$(plugin_input "$ca")")
+    cli_ca=(--ca-file "$ca")
+fi
+
+work="$PLUGIN_HOME/findings"
+mkdir -p "$work"
+n=0
+n_findings=0
+while IFS= read -r cap; do
+    [ -n "$cap" ] || continue
+    n=$((n + 1))
+    name=$(basename "$cap")
+    in=$(plugin_input "$cap")
+    "$TLSA_CLI" --format jsonl "${cli_ca[@]}" "$cap" > "$work/$name.jsonl" 2> "$work/$name.cli.err" || true
+    tshark_plugin -n -r "$in" -2 "${ca_opt[@]}" -Y tlsaudit.conn -T fields -e tlsaudit.conn \
+        -e tlsaudit.finding -E occurrence=a -E aggregator=, > "$work/$name.fields" \
+        2> "$work/$name.err"
+    rc=$?
+    if [ "$rc" -ne 0 ] && [ "$(grep -vc 'appears to have been cut short' "$work/$name.err")" != 0 ]; then
+        fail "$name: tshark -2 exit $rc: $(head -3 "$work/$name.err")"
+        continue
+    fi
+    if ! out=$(compare_findings "$work/$name.jsonl" "$work/$name.fields"); then
+        fail "$name: findings differ from the CLI"
+        echo "$out"
+    fi
+    n_findings=$((n_findings + $(cut -f2 "$work/$name.fields" | tr ',' '\n' | grep -c .)))
+done <<< "$samples"
+[ "$PLUGIN_FAILS" -eq 0 ] && pass "$n samples: findings per connection equal the CLI's ($n_findings findings)"
+
+# Expert infos: group Security, severity mapped (high → Error). Uses a sample with a high finding.
+for s in 17-cert-expired 02-tls10 19-cert-self-signed; do
+    cap="$TLSA_SRC/samples/$s.pcap"
+    [ -f "$cap" ] || continue
+    in=$(plugin_input "$cap")
+    ex=$(tshark_plugin -n -q -r "$in" -2 "${ca_opt[@]}" -z expert,note 2>&1)
+    if grep -q "Security" <<< "$ex" && grep -qi "Errors (" <<< "$ex"; then
+        pass "$s: -z expert lists findings as Security errors"
+    else
+        fail "$s: -z expert has no Security errors:"
+        echo "$ex" | head -20
+    fi
+    st=$(tshark_plugin -n -q -r "$in" -2 "${ca_opt[@]}" -z tlsaudit,tree 2>&1)
+    if grep -q "Findings by severity" <<< "$st" && grep -q "TLS connections" <<< "$st"; then
+        pass "$s: -z tlsaudit,tree"
+    else
+        fail "$s: -z tlsaudit,tree output unexpected:"
+        echo "$st" | head -20
+    fi
+    break
+done
+
+plugin_finish
