@@ -1,6 +1,7 @@
 /* Reading packets with libpcap (files, standard input, live interfaces) into the engine. */
 #include <errno.h>
 #include <pcap/pcap.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -38,11 +39,34 @@ static pcap_t *open_live(const char *iface, cli_file *f) {
     pcap_set_buffer_size(p, 16 << 20);
     int rc = pcap_activate(p);
     if (rc < 0) {
-        cli_file_error(f, "cannot capture: %s (%s)", pcap_statustostr(rc), pcap_geterr(p));
+        const char *why = pcap_geterr(p);
+        if (!why[0] || !strcmp(why, pcap_statustostr(rc)))
+            cli_file_error(f, "cannot capture: %s", pcap_statustostr(rc));
+        else
+            cli_file_error(f, "cannot capture: %s (%s)", pcap_statustostr(rc), why);
+        pcap_close(p);
+        return NULL;
+    }
+    /* Non-blocking plus poll(): the read timeout alone does not wake an idle Linux capture,
+     * and --duration must end it even when no packet arrives. */
+    if (pcap_setnonblock(p, 1, errbuf) != 0) {
+        cli_file_error(f, "cannot capture: %s", errbuf);
         pcap_close(p);
         return NULL;
     }
     return p;
+}
+
+/* Waits up to 250 ms for a live capture to have packets. */
+static void wait_live(pcap_t *p) {
+    int fd = pcap_get_selectable_fd(p);
+    if (fd < 0) {
+        struct timespec ts = {0, 50 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+        return;
+    }
+    struct pollfd pfd = {fd, POLLIN, 0};
+    (void)poll(&pfd, 1, 250);
 }
 
 static bool set_filter(pcap_t *p, const char *filter, cli_file *f) {
@@ -142,7 +166,7 @@ void cli_read_input(const cli_opts *o, tlsa_auditor *a, cli_file *f, cli_progres
                 cli_progress_update(prog, pos >= 0 ? (uint64_t)pos : f->bytes, frame, f->n_conns);
             }
         } else if (rc == 0) {
-            /* live timeout: nothing arrived */
+            wait_live(p); /* live: nothing yet */
         } else if (rc == PCAP_ERROR_BREAK) {
             break; /* end of file, or Ctrl-C on a live capture */
         } else {
