@@ -229,7 +229,7 @@ static char *trim(char *s) {
 static bool parse_line(parse_ctx *px, tlsa_policy *p, char *line, unsigned *seen) {
     static const char *const keys[] = {"base",         "tls_versions", "ciphers",
                                        "ciphersuites", "groups",       "certificate_min_rsa_bits",
-                                       "dh_min_bits",  "ecdh_min_bits"};
+                                       "dh_min_bits"};
     char *hash = strchr(line, '#');
     if (hash)
         *hash = 0;
@@ -273,10 +273,8 @@ static bool parse_line(parse_ctx *px, tlsa_policy *p, char *line, unsigned *seen
         return parse_list(px, key, value, lookup_group, &p->groups);
     case 5:
         return parse_uint(px, key, value, &p->min_rsa_bits);
-    case 6:
-        return parse_uint(px, key, value, &p->min_dh_bits);
     default:
-        return parse_uint(px, key, value, &p->min_ecdh_bits);
+        return parse_uint(px, key, value, &p->min_dh_bits);
     }
 }
 
