@@ -555,24 +555,46 @@ static void on_ccs(tlsa_tls *t, int side) {
         c->resumed = true;
 }
 
-/* A protected handshake record: its type cannot be seen, its position tells what it is. */
+/* A protected handshake record: its type cannot be seen, its position tells what it is. The
+ * first one after a side's ChangeCipherSpec is its Finished. After the handshake completed, a
+ * client's handshake record starts a renegotiation inside the encrypted channel, whose records
+ * are placed like a full handshake: ClientHello 1, server flight 2, client messages 4, Finished
+ * 7/8 after each side's (encrypted) ChangeCipherSpec. */
 static void on_encrypted_handshake(tlsa_tls *t, int side, const tlsa_rec *r) {
     tlsa_conn *c = &t->conn;
     int dir = t->dir_of[side];
+    bool client = dir == TLSA_FROM_CLIENT;
     tlsa_hs_state *h = &t->hs;
-    if (!h->fin[dir]) {
+    if (!h->fin[dir] && (!h->reneg || h->ccs[dir])) {
         h->fin[dir] = true;
         c->dir[dir].finished_seen = true;
-        bool client = dir == TLSA_FROM_CLIENT;
         bool first = !client && !h->fin[TLSA_FROM_CLIENT];
         if (first)
             h->server_fin_first = true;
+        if (h->fin[0] && h->fin[1])
+            h->reneg = false;
         add_step(t, dir, client ? 7 : 8, TLSA_HS_FINISHED, true, r->len, r->start, r->end, "%s",
                  first ? "encrypted; resumed: server Finished first" : "encrypted");
         return;
     }
-    add_step(t, dir, 9, TLSA_HS_UNKNOWN, true, r->len, r->start, r->end,
-             "encrypted handshake message after Finished (renegotiation?)");
+    if (h->reneg) {
+        uint8_t step = client ? 4 : (h->ccs[TLSA_FROM_CLIENT] ? 8 : 2);
+        add_step(t, dir, step, TLSA_HS_UNKNOWN, true, r->len, r->start, r->end,
+                 "encrypted renegotiation message");
+        return;
+    }
+    if (client && h->fin[0] && h->fin[1]) {
+        c->handshakes++;
+        memset(h, 0, sizeof(*h));
+        h->ch_seen = true;
+        h->reneg = true;
+        add_step(t, dir, 1, TLSA_HS_UNKNOWN, true, r->len, r->start, r->end,
+                 "encrypted; a renegotiation ClientHello");
+        return;
+    }
+    add_step(t, dir, 9, TLSA_HS_UNKNOWN, true, r->len, r->start, r->end, "%s",
+             client ? "encrypted handshake message"
+                    : "encrypted; a HelloRequest or a post-handshake message");
 }
 
 /* TLS 1.3: every protected record has the outer type application_data. */
@@ -593,6 +615,15 @@ static void on_tls13_protected(tlsa_tls *t, int side, const tlsa_rec *r) {
     }
     if (h->fin[dir])
         return;
+    /* After 0-RTT data into an accepted PSK, the client's first protected record is most likely
+     * its EndOfEarlyData, then its Finished. */
+    if (t->early_records && c->sh.psk_selected && !h->eoed) {
+        h->eoed = true;
+        c->early_data = true;
+        add_step(t, dir, 7, TLSA_HS_END_OF_EARLY_DATA, true, r->len, r->start, r->end,
+                 "encrypted; after 0-RTT early data");
+        return;
+    }
     h->fin[dir] = true;
     c->dir[dir].finished_seen = true;
     add_step(t, dir, 7, TLSA_HS_FINISHED, true, r->len, r->start, r->end, "encrypted");
@@ -628,6 +659,7 @@ void tlsa_conn_record(tlsa_tls *t, int side, const tlsa_rec *in) {
             c->last_step = 9;
         break;
     case TLSA_CT_CHANGE_CIPHER_SPEC:
+        t->hs.ccs[dir] = true;
         if (!r->encrypted)
             on_ccs(t, side);
         break;

@@ -54,6 +54,9 @@ typedef struct tlsa_hs_state {
     bool fin_after_ccs[2];
     bool server_fin_first;       /* resumption: the server finished before the client */
     uint32_t enc_server_records; /* TLS 1.3 encrypted server flight records */
+    bool ccs[2];                 /* ChangeCipherSpec seen (clear or encrypted), by tlsa_dir */
+    bool reneg;                  /* a renegotiation inside the encrypted channel is under way */
+    bool eoed;                   /* TLS 1.3: the client's EndOfEarlyData was placed */
 } tlsa_hs_state;
 
 struct tlsa_tls {
