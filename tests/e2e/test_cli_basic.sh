@@ -55,6 +55,12 @@ expect_grep "$TMP/out" "summary: 1 file, " "text summary line"
 expect_grep "$TMP/out" "7 TLS connections" "text summary count"
 expect_grep "$TMP/out" "client offered up to TLS 1.2, server chose TLS 1.2" "text versions line"
 expect_no_grep "$TMP/out" $'\x1b' "no colour when not a terminal"
+if command -v script >/dev/null; then
+    script -qec "$T --quiet $CHACHA" /dev/null >"$TMP/tty.txt" 2>&1 || true
+    expect_grep "$TMP/tty.txt" $'\x1b[1;31mhigh' "colour on a terminal"
+    NO_COLOR=1 script -qec "$T --quiet $CHACHA" /dev/null >"$TMP/tty.txt" 2>&1 || true
+    expect_no_grep "$TMP/tty.txt" $'\x1b' "NO_COLOR on a terminal"
+fi
 run "$T" --quiet "$CHACHA"
 expect_no_grep "$TMP/out" "summary:" "--quiet hides the summary"
 
