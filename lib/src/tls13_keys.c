@@ -116,8 +116,9 @@ tlsa_err tlsa_tls13_finished(uint16_t suite, const uint8_t *base_key, size_t key
     const tlsa_suite_keys *s = tlsa_suite_keys_find(suite);
     if (!s || !s->tls13)
         return TLSA_E_UNSUPPORTED_CIPHER;
-    if (!base_key || !transcript_hash || !out || !out_len || hash_len == 0 || hash_len > 64 ||
-        key_len != hash_len)
+    size_t md_len = strcmp(s->prf, "SHA384") == 0 ? 48 : 32;
+    if (!base_key || !transcript_hash || !out || !out_len || hash_len != md_len ||
+        key_len != md_len)
         return TLSA_E_INVALID_ARGUMENT;
     uint8_t finished_key[64];
     TLSA_TRY(tlsa_tls13_expand_label(s->prf, base_key, key_len, "finished", NULL, 0, finished_key,
