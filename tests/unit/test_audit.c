@@ -807,6 +807,7 @@ static void test_cert_hostname(void) {
     ASSERT_DETAIL(&c, "cert.hostname_mismatch",
                   "SNI \"a.com\" is not covered by the leaf; SAN: *.a.com");
     tlsa_audit_clear(&c);
+    free_chain(&ch);
     /* Without SNI nothing is judged (proto.no_sni says why). */
     c.ch.sni.len = 0;
     audit_chain(&c, p.root, 0, sent, 2, &ch);
