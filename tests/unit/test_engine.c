@@ -412,10 +412,138 @@ static void test_not_tls(void) {
     tlsa_engine_free(e);
 }
 
+/* ---- every capture against its tshark oracle ---- */
+
+typedef struct frame_set {
+    uint64_t v[1200];
+    size_t n;
+} frame_set;
+
+static void set_add(frame_set *s, uint64_t f) {
+    for (size_t i = 0; i < s->n; i++)
+        if (s->v[i] == f)
+            return;
+    if (s->n < sizeof s->v / sizeof s->v[0])
+        s->v[s->n++] = f;
+}
+
+static int cmp_u64(const void *a, const void *b) {
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* From the oracle: frames holding a ClientHello on TCP (column 4 lists type 1), and the number
+ * of TCP streams with handshake rows. */
+static int read_oracle(const char *path, frame_set *hello, size_t *streams) {
+    size_t len;
+    char *text = (char *)tlsa_test_read_file(path, &len);
+    if (!text)
+        return -1;
+    text = realloc(text, len + 1);
+    text[len] = 0;
+    frame_set st = {{0}, 0};
+    char *save = NULL;
+    int line = 0;
+    for (char *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+        if (line++ == 0)
+            continue;
+        char *col[4] = {0};
+        char *p = l;
+        for (int i = 0; i < 4 && p; i++) {
+            col[i] = p;
+            p = strchr(p, '\t');
+            if (p)
+                *p++ = 0;
+        }
+        if (!col[3] || !col[1][0])
+            continue; /* not TCP */
+        set_add(&st, strtoull(col[1], NULL, 10));
+        for (char *t = col[3]; *t;) {
+            if (strtoul(t, NULL, 10) == 1 && (t[1] == ',' || t[1] == 0)) {
+                set_add(hello, strtoull(col[0], NULL, 10));
+                break;
+            }
+            char *c = strchr(t, ',');
+            if (!c)
+                break;
+            t = c + 1;
+        }
+    }
+    *streams = st.n;
+    free(text);
+    return 0;
+}
+
+static size_t all_n;
+static frame_set our_hellos;
+
+static void collect_hello(tlsa_conn *c, void *user) {
+    (void)user;
+    all_n++;
+    for (uint32_t i = 0; i < c->steps.n; i++)
+        if (c->steps.v[i].msg_type == TLSA_HS_CLIENT_HELLO)
+            set_add(&our_hellos, c->steps.v[i].frame);
+}
+
+static void test_all_captures_vs_oracle(void) {
+    static const char *files[] = {"dmgr.pcapng",
+                                  "http2-brotli.pcapng",
+                                  "http2-data-reassembly.pcap",
+                                  "http2_follow_multistream.pcapng",
+                                  "retrans-tls.pcap",
+                                  "rsa-p-lt-q.pcap",
+                                  "rsasnakeoil2.pcap",
+                                  "tls-renegotiation.pcap",
+                                  "tls12-aes128ccm.pcap",
+                                  "tls12-aes256gcm.pcap",
+                                  "tls12-chacha20poly1305.pcap",
+                                  "tls12-dsb.pcapng",
+                                  "tls13-20-chacha20poly1305.pcap",
+                                  "tls13-rfc8446.pcap",
+                                  "dtls12-aes128ccm8.pcap",
+                                  "uncompressed/challenge01_ooo_stream.pcapng",
+                                  "uncompressed/dhe1.pcapng",
+                                  "uncompressed/tls-fragmented-handshakes.pcap",
+                                  NULL};
+    for (int i = 0; files[i]; i++) {
+        char path[512], opath[512];
+        snprintf(path, sizeof path, CAPS "%s", files[i]);
+        const char *base = strrchr(files[i], '/') ? strrchr(files[i], '/') + 1 : files[i];
+        snprintf(opath, sizeof opath, CAPS "oracle/%s.tsv", base);
+        frame_set want = {{0}, 0};
+        size_t streams = 0;
+        CU_ASSERT_FATAL(read_oracle(opath, &want, &streams) == 0);
+        capture c;
+        CU_ASSERT_FATAL(load(path, &c) == 0);
+        tlsa_engine_config cfg;
+        memset(&cfg, 0, sizeof cfg);
+        tlsa_limits_default(&cfg.limits);
+        cfg.on_conn = collect_hello;
+        tlsa_engine *e = tlsa_engine_new(&cfg);
+        all_n = 0;
+        our_hellos.n = 0;
+        feed(e, &c);
+        tlsa_engine_flush(e);
+        qsort(want.v, want.n, sizeof want.v[0], cmp_u64);
+        qsort(our_hellos.v, our_hellos.n, sizeof our_hellos.v[0], cmp_u64);
+        bool same =
+            want.n == our_hellos.n && memcmp(want.v, our_hellos.v, want.n * sizeof want.v[0]) == 0;
+        CU_ASSERT(same);
+        CU_ASSERT_EQUAL(all_n, streams);
+        if (!same || all_n != streams)
+            fprintf(stderr, "\n  %s: %zu hellos (oracle %zu), %zu connections (oracle %zu)\n",
+                    files[i], our_hellos.n, want.n, all_n, streams);
+        tlsa_engine_free(e);
+        unload(&c);
+    }
+}
+
 TLSA_TEST_MAIN("engine", {"default limits", test_limits_default},
                {"tls12-dsb against the oracle", test_tls12_capture},
                {"out-of-order capture", test_out_of_order_capture},
                {"segment path, reordered and retransmitted", test_segment_path_reordered},
                {"eviction is reported; index numbering", test_eviction_and_index},
                {"SYN flood stays bounded", test_syn_flood_bounded}, {"counters", test_counters},
-               {"non-TLS flows are not reported", test_not_tls})
+               {"non-TLS flows are not reported", test_not_tls},
+               {"every capture: ClientHello frames and connections as the oracle",
+                test_all_captures_vs_oracle})
