@@ -16,6 +16,7 @@ static void proto_register_tlsaudit(void) {
     pl_register_prefs();
     pl_dissect_register();
     pl_feed_register();
+    pl_table_register();
 }
 
 static void proto_reg_handoff_tlsaudit(void) {

@@ -103,6 +103,7 @@ void pl_tree_build(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const pl
 
 /* ---- Statistics (stats.c) ---- */
 void pl_stats_register_taps(void); /* tap_plugin callback */
+void pl_table_register(void);      /* -z tlsaudit,table (table.c) */
 
 /* ---- Wireshark-version-specific accesses (ws_compat.c) ---- */
 /* The unsigned integer value of an integer field item. */
