@@ -150,7 +150,331 @@ static void test_tls13_psk_early_data(void) {
     feed_close(&f);
 }
 
-TLSA_TEST_MAIN("tls_conn", {"TLS 1.3 PSK resumption with early data", test_tls13_psk_early_data},
+/* Sends one handshake record carrying one message from a side. */
+static void send_msg(feed *f, int side, uint8_t type, const uint8_t *body, size_t n,
+                     uint64_t frame) {
+    static uint8_t msg[1200], rec[1300];
+    size_t m = mk_msg(msg, type, body, n);
+    size_t r = mk_record(rec, TLSA_CT_HANDSHAKE, 0x0303, msg, m);
+    feed_bytes(f, side, rec, r, frame);
+}
+
+static void send_record(feed *f, int side, uint8_t type, const uint8_t *p, size_t n,
+                        uint64_t frame) {
+    static uint8_t rec[1300];
+    size_t r = mk_record(rec, type, 0x0303, p, n);
+    feed_bytes(f, side, rec, r, frame);
+}
+
+/* Every TLS 1.2 message type lands on its step of design §2. */
+static void test_step_numbers_tls12(void) {
+    feed f;
+    feed_open(&f, true);
+    uint8_t body[300];
+    size_t n = mk_client_hello_body(body, 0xc02f);
+    send_msg(&f, 0, TLSA_HS_CLIENT_HELLO, body, n, 1);
+    n = mk_server_hello_body(body, 0xc02f);
+    send_msg(&f, 1, TLSA_HS_SERVER_HELLO, body, n, 2);
+    const uint8_t empty_chain[3] = {0, 0, 0};
+    send_msg(&f, 1, TLSA_HS_CERTIFICATE, empty_chain, 3, 2);
+    const uint8_t status[8] = {1, 0, 0, 4, 0x30, 0x02, 0x05, 0x00};
+    send_msg(&f, 1, TLSA_HS_CERTIFICATE_STATUS, status, 8, 2);
+    /* ECDHE params: named_curve x25519, 32-byte point, rsa_pkcs1_sha256 signature of 4 bytes. */
+    uint8_t ske[64] = {3, 0, 0x1d, 32};
+    memset(ske + 4, 0x42, 32);
+    const uint8_t sig[8] = {0x04, 0x01, 0, 4, 1, 2, 3, 4};
+    memcpy(ske + 36, sig, 8);
+    send_msg(&f, 1, TLSA_HS_SERVER_KEY_EXCHANGE, ske, 44, 2);
+    /* certificate_types rsa_sign; sig algs rsa_pkcs1_sha256; no CAs. */
+    const uint8_t creq[9] = {1, 1, 0, 2, 4, 1, 0, 0};
+    send_msg(&f, 1, TLSA_HS_CERTIFICATE_REQUEST, creq, 8, 2);
+    send_msg(&f, 1, TLSA_HS_SERVER_HELLO_DONE, NULL, 0, 2);
+    send_msg(&f, 0, TLSA_HS_CERTIFICATE, empty_chain, 3, 3);
+    uint8_t cke[33] = {32};
+    memset(cke + 1, 0x24, 32);
+    send_msg(&f, 0, TLSA_HS_CLIENT_KEY_EXCHANGE, cke, 33, 3);
+    send_msg(&f, 0, TLSA_HS_CERTIFICATE_VERIFY, sig, 8, 3);
+    const uint8_t one = 1;
+    send_record(&f, 0, TLSA_CT_CHANGE_CIPHER_SPEC, &one, 1, 3);
+    uint8_t fin[40] = {0};
+    send_record(&f, 0, TLSA_CT_HANDSHAKE, fin, 40, 3);
+    const uint8_t ticket[8] = {0, 0, 0x1c, 0x20, 0, 2, 0xaa, 0xbb};
+    send_msg(&f, 1, TLSA_HS_NEW_SESSION_TICKET, ticket, 8, 4);
+    send_record(&f, 1, TLSA_CT_CHANGE_CIPHER_SPEC, &one, 1, 4);
+    send_record(&f, 1, TLSA_CT_HANDSHAKE, fin, 40, 4);
+    send_record(&f, 1, TLSA_CT_HANDSHAKE, fin, 40, 5); /* HelloRequest, encrypted */
+    send_record(&f, 0, TLSA_CT_APPLICATION_DATA, fin, 40, 6);
+    tlsa_conn *c = tlsa_tls_finish(f.t, TLSA_END_FIN);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+    ASSERT_STEPS(&f, "1c1@1 2s2@2 2s11@2 2s22@2 2s12@2 2s13@2 2s14@2 5c11@3 4c16@3 5c15@3 "
+                     "7c20e@3 8s4@4 8s20e@4 9s255e@5");
+    CU_ASSERT_EQUAL(c->kex.kind, TLSA_KEX_ECDHE);
+    CU_ASSERT_EQUAL(c->kex.group, 0x001d);
+    CU_ASSERT_EQUAL(c->kex.public_len, 32);
+    CU_ASSERT_EQUAL(c->kex.cke_len, 32);
+    CU_ASSERT_EQUAL(c->kex.cv_sig_scheme, 0x0401);
+    CU_ASSERT_TRUE(c->client_auth_requested);
+    CU_ASSERT_TRUE(c->complete);
+    CU_ASSERT_EQUAL(c->last_step, 9);
+    CU_ASSERT_STRING_EQUAL(c->steps.v[4].note, "ECDHE x25519 public key, 32 bytes, signed");
+    CU_ASSERT_STRING_EQUAL(c->steps.v[8].note, "client ECDH public key, 32 bytes");
+    CU_ASSERT_STRING_EQUAL(tlsa_step_explain(c, &c->steps.v[8]),
+                           "the client's ephemeral ECDHE public key — nothing is encrypted with "
+                           "the certificate key (forward secrecy)");
+    char buf[64];
+    CU_ASSERT_STRING_EQUAL(tlsa_kex_str(c, buf, sizeof(buf)), "ECDHE x25519");
+    for (uint32_t i = 0; i < c->n_problems; i++)
+        fprintf(stderr, "problem: %s\n", c->problems[i].what);
+    CU_ASSERT_EQUAL(c->n_problems, 0);
+    feed_close(&f);
+}
+
+/* The HelloRetryRequest random (RFC 8446 §4.1.3). */
+static const uint8_t hrr_random[32] = {
+    0xCF, 0x21, 0xAD, 0x74, 0xE5, 0x9A, 0x61, 0x11, 0xBE, 0x1D, 0x8C, 0x02, 0x1E, 0x65, 0xB8, 0x91,
+    0xC2, 0xA2, 0x11, 0x16, 0x7A, 0xBB, 0x8C, 0x5E, 0x07, 0x9E, 0x09, 0xE2, 0xC8, 0xA8, 0x33, 0x9C};
+
+/* A TLS 1.3 ServerHello body (suite 0x1301) with supported_versions and key_share; hrr: the
+ * HRR random and a key_share naming only the group. */
+static size_t mk_sh13(uint8_t *out, bool hrr, uint16_t group) {
+    size_t n = 0;
+    out[n++] = 3;
+    out[n++] = 3;
+    if (hrr)
+        memcpy(out + n, hrr_random, 32);
+    else
+        memset(out + n, 0x33, 32);
+    n += 32;
+    out[n++] = 0;
+    out[n++] = 0x13;
+    out[n++] = 0x01;
+    out[n++] = 0;
+    size_t ext_len = 6 + (hrr ? 6 : 8 + 32);
+    out[n++] = 0;
+    out[n++] = (uint8_t)ext_len;
+    const uint8_t sv[6] = {0, 0x2b, 0, 2, 3, 4};
+    memcpy(out + n, sv, 6);
+    n += 6;
+    out[n++] = 0;
+    out[n++] = 0x33;
+    out[n++] = 0;
+    out[n++] = hrr ? 2 : 4 + 32;
+    out[n++] = (uint8_t)(group >> 8);
+    out[n++] = (uint8_t)group;
+    if (!hrr) {
+        out[n++] = 0;
+        out[n++] = 32;
+        memset(out + n, 0x44, 32);
+        n += 32;
+    }
+    return n;
+}
+
+/* ClientHello offering TLS 1.3 (supported_versions 0304). */
+static size_t mk_ch13(uint8_t *out) {
+    size_t n = 0;
+    out[n++] = 3;
+    out[n++] = 3;
+    memset(out + n, 0x11, 32);
+    n += 32;
+    out[n++] = 0;
+    out[n++] = 0;
+    out[n++] = 2;
+    out[n++] = 0x13;
+    out[n++] = 0x01;
+    out[n++] = 1;
+    out[n++] = 0;
+    const uint8_t ext[9] = {0, 7, 0, 0x2b, 0, 3, 2, 3, 4};
+    memcpy(out + n, ext, 9);
+    return n + 9;
+}
+
+/* HelloRetryRequest: the second ClientHello belongs to the same handshake. */
+static void test_hello_retry_request(void) {
+    feed f;
+    feed_open(&f, true);
+    uint8_t body[200];
+    size_t n = mk_ch13(body);
+    send_msg(&f, 0, TLSA_HS_CLIENT_HELLO, body, n, 1);
+    n = mk_sh13(body, true, 0x0017);
+    send_msg(&f, 1, TLSA_HS_SERVER_HELLO, body, n, 2);
+    const uint8_t one = 1;
+    send_record(&f, 0, TLSA_CT_CHANGE_CIPHER_SPEC, &one, 1, 3);
+    n = mk_ch13(body);
+    send_msg(&f, 0, TLSA_HS_CLIENT_HELLO, body, n, 3);
+    n = mk_sh13(body, false, 0x001d);
+    send_msg(&f, 1, TLSA_HS_SERVER_HELLO, body, n, 4);
+    send_record(&f, 1, TLSA_CT_CHANGE_CIPHER_SPEC, &one, 1, 4);
+    uint8_t enc[50] = {0};
+    send_record(&f, 1, TLSA_CT_APPLICATION_DATA, enc, 50, 4);
+    send_record(&f, 1, TLSA_CT_APPLICATION_DATA, enc, 30, 4);
+    send_record(&f, 0, TLSA_CT_APPLICATION_DATA, enc, 20, 5);
+    send_record(&f, 0, TLSA_CT_APPLICATION_DATA, enc, 40, 6);
+    send_record(&f, 1, TLSA_CT_APPLICATION_DATA, enc, 40, 7);
+    tlsa_conn *c = tlsa_tls_finish(f.t, TLSA_END_FIN);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+    ASSERT_STEPS(&f, "1c1@1 2s6@2 1c1@3 2s2@4 2s255e@4 2s255e@4 7c20e@5");
+    CU_ASSERT_EQUAL(c->handshakes, 1);
+    CU_ASSERT_EQUAL(c->version, TLSA_V_TLS13);
+    CU_ASSERT_TRUE(c->sh.hrr);
+    CU_ASSERT_EQUAL(c->sh.hrr_group, 0x0017);
+    CU_ASSERT_EQUAL(c->sh.key_share_group, 0x001d);
+    CU_ASSERT_TRUE(c->complete);
+    CU_ASSERT_FALSE(c->resumed);
+    CU_ASSERT_EQUAL(c->last_step, 9);
+    CU_ASSERT_EQUAL(c->n_problems, 0);
+    CU_ASSERT_STRING_EQUAL(c->steps.v[1].note, "asks the client to retry with group secp256r1");
+    char buf[64];
+    CU_ASSERT_STRING_EQUAL(tlsa_kex_str(c, buf, sizeof(buf)), "TLS 1.3 x25519");
+    feed_close(&f);
+}
+
+/* A fatal alert from the server after the ClientHello; where the handshake stopped. */
+static void test_fatal_alert(void) {
+    feed f;
+    feed_open(&f, true);
+    uint8_t body[100];
+    size_t n = mk_client_hello_body(body, 0x002f);
+    send_msg(&f, 0, TLSA_HS_CLIENT_HELLO, body, n, 1);
+    const uint8_t alert[2] = {2, 40};
+    send_record(&f, 1, TLSA_CT_ALERT, alert, 2, 2);
+    tlsa_conn *c = tlsa_tls_finish(f.t, TLSA_END_RST);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+    CU_ASSERT_EQUAL_FATAL(c->n_alerts, 1);
+    CU_ASSERT_EQUAL(c->alerts[0].sender, TLSA_FROM_SERVER);
+    CU_ASSERT_EQUAL(c->alerts[0].level, 2);
+    CU_ASSERT_EQUAL(c->alerts[0].description, 40);
+    CU_ASSERT_EQUAL(c->alerts[0].step, 1);
+    CU_ASSERT_EQUAL(c->alerts[0].frame, 2);
+    CU_ASSERT_FALSE(c->alerts[0].encrypted);
+    CU_ASSERT_FALSE(c->complete);
+    CU_ASSERT_EQUAL(c->last_step, 1);
+    CU_ASSERT_EQUAL(c->end_reason, TLSA_END_RST);
+    char buf[128];
+    CU_ASSERT_STRING_EQUAL(tlsa_conn_stop_str(c, buf, sizeof(buf)),
+                           "fatal alert handshake_failure from the server after ClientHello "
+                           "(step 1)");
+    feed_close(&f);
+}
+
+/* A heartbeat request claiming more payload than its record holds: Heartbleed. */
+static void test_heartbleed(void) {
+    feed f;
+    feed_open(&f, true);
+    uint8_t body[100];
+    size_t n = mk_client_hello_body(body, 0x002f);
+    send_msg(&f, 0, TLSA_HS_CLIENT_HELLO, body, n, 1);
+    const uint8_t hb[3] = {1, 0x40, 0x00};
+    send_record(&f, 0, TLSA_CT_HEARTBEAT, hb, 3, 5);
+    tlsa_conn *c = tlsa_tls_finish(f.t, TLSA_END_FIN);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+    CU_ASSERT_TRUE(c->heartbleed);
+    CU_ASSERT_EQUAL(c->heartbleed_frame, 5);
+    feed_close(&f);
+}
+
+/* Out of order: a ClientKeyExchange before any ServerHello is noted, observation goes on. */
+static void test_unexpected_message(void) {
+    feed f;
+    feed_open(&f, true);
+    uint8_t body[100];
+    size_t n = mk_client_hello_body(body, 0x002f);
+    send_msg(&f, 0, TLSA_HS_CLIENT_HELLO, body, n, 1);
+    const uint8_t cke[4] = {0, 2, 9, 9};
+    send_msg(&f, 0, TLSA_HS_CLIENT_KEY_EXCHANGE, cke, 4, 2);
+    n = mk_server_hello_body(body, 0x002f);
+    send_msg(&f, 1, TLSA_HS_SERVER_HELLO, body, n, 3);
+    tlsa_conn *c = tlsa_tls_finish(f.t, TLSA_END_FIN);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+    CU_ASSERT_TRUE(has_problem(c, TLSA_E_UNEXPECTED_MESSAGE));
+    ASSERT_STEPS(&f, "1c1@1 4c16@2 2s2@3");
+    feed_close(&f);
+}
+
+/* limits.max_steps: further steps are counted as dropped (and still reported). */
+static void test_step_limit(void) {
+    feed f;
+    feed_open(&f, true);
+    f.lim.max_steps = 2;
+    tlsa_tls_free(f.t);
+    tlsa_tls_init init = {0};
+    init.limits = &f.lim;
+    init.syn_seen = true;
+    init.on_step = feed_on_step;
+    init.user = &f;
+    f.t = tlsa_tls_new(&init);
+    uint8_t body[100];
+    size_t n = mk_client_hello_body(body, 0x002f);
+    send_msg(&f, 0, TLSA_HS_CLIENT_HELLO, body, n, 1);
+    n = mk_server_hello_body(body, 0x002f);
+    send_msg(&f, 1, TLSA_HS_SERVER_HELLO, body, n, 2);
+    send_msg(&f, 1, TLSA_HS_SERVER_HELLO_DONE, NULL, 0, 2);
+    send_msg(&f, 1, TLSA_HS_SERVER_HELLO_DONE, NULL, 0, 2);
+    tlsa_conn *c = tlsa_tls_finish(f.t, TLSA_END_FIN);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+    CU_ASSERT_EQUAL(c->steps.n, 2);
+    CU_ASSERT_EQUAL(c->steps.dropped, 2);
+    CU_ASSERT_EQUAL(f.n_steps, 4);
+    CU_ASSERT_TRUE(has_problem(c, TLSA_E_LIMIT_STEPS));
+    feed_close(&f);
+}
+
+/* Names and explanations. */
+static void test_display_names(void) {
+    CU_ASSERT_STRING_EQUAL(tlsa_version_name(0x0002), "SSL 2.0");
+    CU_ASSERT_STRING_EQUAL(tlsa_version_name(0x0300), "SSL 3.0");
+    CU_ASSERT_STRING_EQUAL(tlsa_version_name(0x0301), "TLS 1.0");
+    CU_ASSERT_STRING_EQUAL(tlsa_version_name(0x0302), "TLS 1.1");
+    CU_ASSERT_STRING_EQUAL(tlsa_version_name(0x0303), "TLS 1.2");
+    CU_ASSERT_STRING_EQUAL(tlsa_version_name(0x0304), "TLS 1.3");
+    CU_ASSERT_STRING_EQUAL(tlsa_version_name(0x7f14), "TLS 1.3 (draft 20)");
+    CU_ASSERT_STRING_EQUAL(tlsa_version_name(0x7f1c), "TLS 1.3 (draft 28)");
+    CU_ASSERT_STRING_EQUAL(tlsa_version_name(0x1234), "unknown");
+    const struct {
+        uint8_t type;
+        const char *name;
+    } names[] = {{0, "HelloRequest"},
+                 {1, "ClientHello"},
+                 {2, "ServerHello"},
+                 {4, "NewSessionTicket"},
+                 {5, "EndOfEarlyData"},
+                 {6, "HelloRetryRequest"},
+                 {8, "EncryptedExtensions"},
+                 {11, "Certificate"},
+                 {12, "ServerKeyExchange"},
+                 {13, "CertificateRequest"},
+                 {14, "ServerHelloDone"},
+                 {15, "CertificateVerify"},
+                 {16, "ClientKeyExchange"},
+                 {20, "Finished"},
+                 {22, "CertificateStatus"},
+                 {24, "KeyUpdate"},
+                 {255, "encrypted handshake message"},
+                 {77, "unknown"}};
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+        CU_ASSERT_STRING_EQUAL(tlsa_message_name(names[i].type), names[i].name);
+    tlsa_conn c;
+    memset(&c, 0, sizeof(c));
+    tlsa_step s = {.step = 4, .who = TLSA_FROM_CLIENT, .msg_type = TLSA_HS_CLIENT_KEY_EXCHANGE};
+    c.kex.kind = TLSA_KEX_DHE;
+    CU_ASSERT_STRING_EQUAL(tlsa_step_explain(&c, &s),
+                           "the client's ephemeral DHE public value — nothing is encrypted with "
+                           "the certificate key (forward secrecy)");
+    char buf[64];
+    c.kex.dh_bits = 2048;
+    CU_ASSERT_STRING_EQUAL(tlsa_kex_str(&c, buf, sizeof(buf)), "DHE 2048");
+    c.version = TLSA_V_TLS13;
+    c.sh.psk_selected = true;
+    CU_ASSERT_STRING_EQUAL(tlsa_kex_str(&c, buf, sizeof(buf)), "TLS 1.3 PSK");
+    CU_ASSERT_STRING_EQUAL(tlsa_conn_stop_str(&c, buf, sizeof(buf)),
+                           "no handshake message seen (the capture started after it)");
+}
+
+TLSA_TEST_MAIN("tls_conn", {"step numbers, TLS 1.2", test_step_numbers_tls12},
+               {"HelloRetryRequest", test_hello_retry_request}, {"fatal alert", test_fatal_alert},
+               {"heartbleed", test_heartbleed}, {"unexpected message", test_unexpected_message},
+               {"step limit", test_step_limit}, {"display names", test_display_names},
+               {"TLS 1.3 PSK resumption with early data", test_tls13_psk_early_data},
                {"TLS 1.2 RSA full handshake", test_tls12_rsa},
                {"roles from the ClientHello", test_roles_from_hello}, {"TLS 1.3", test_tls13},
                {"TLS 1.0 resumption", test_resumption},
