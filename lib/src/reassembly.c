@@ -12,6 +12,10 @@ struct tlsa_rsm_seg {
     uint8_t data[];
 };
 
+/* Out-of-order pieces kept per direction at most (besides the byte limit): bounds the cost of an
+ * insertion when a peer sends many tiny segments out of order. */
+enum { MAX_PIECES = 4096 };
+
 /* Position of seq relative to the next expected byte: negative = already delivered. */
 static int64_t rel(const tlsa_rsm_dir *d, uint32_t seq) {
     return (int32_t)(seq - d->next);
@@ -35,6 +39,9 @@ static void emit_note(tlsa_rsm *r, int side, tlsa_tcp_note note) {
 
 static void release(tlsa_rsm *r, tlsa_rsm_dir *d, tlsa_rsm_seg *s) {
     d->ooo_bytes -= s->cap;
+    d->ooo_count--;
+    if (!d->ooo)
+        d->ooo_tail = NULL;
     if (r->buffered)
         *r->buffered -= s->cap;
     free(s);
@@ -128,6 +135,7 @@ static tlsa_rsm_seg *make_piece(tlsa_rsm *r, tlsa_rsm_dir *d, const tlsa_segment
     if (cap > 0)
         memcpy(p->data, seg->payload + (a - s), (size_t)cap);
     d->ooo_bytes += p->cap;
+    d->ooo_count++;
     if (r->buffered)
         *r->buffered += p->cap;
     return p;
@@ -140,6 +148,8 @@ static bool buffer(tlsa_rsm *r, int side, uint32_t ds, const tlsa_segment *seg) 
     int64_t s = rel(d, ds), e = s + seg->len, cur = s;
     bool inserted = false, conflict = false;
     tlsa_rsm_seg **link = &d->ooo;
+    if (d->ooo_tail && rel(d, d->ooo_tail->seq) + d->ooo_tail->len <= s)
+        link = &d->ooo_tail->next; /* after everything buffered: the usual case after a loss */
     while (*link && cur < e) {
         tlsa_rsm_seg *x = *link;
         int64_t xs = rel(d, x->seq), xe = xs + x->len;
@@ -167,6 +177,8 @@ static bool buffer(tlsa_rsm *r, int side, uint32_t ds, const tlsa_segment *seg) 
             return false;
         p->next = *link;
         *link = p;
+        if (!p->next)
+            d->ooo_tail = p;
         inserted = true;
     }
     emit_note(r, side, inserted ? TLSA_TCP_NOTE_OUT_OF_ORDER : TLSA_TCP_NOTE_RETRANS);
@@ -180,6 +192,8 @@ static tlsa_err data(tlsa_rsm *r, int side, uint32_t ds, const tlsa_segment *seg
     tlsa_err err = TLSA_E_OK;
     for (;;) {
         int64_t s = rel(d, ds);
+        if (s == -1 && seg->len == 1)
+            return err; /* a keep-alive: one old byte, not a retransmission */
         if (s + seg->len <= 0) {
             emit_note(r, side, TLSA_TCP_NOTE_RETRANS);
             return err;
@@ -190,7 +204,8 @@ static tlsa_err data(tlsa_rsm *r, int side, uint32_t ds, const tlsa_segment *seg
             in_order(r, side, ds, seg);
             return err;
         }
-        if (err == TLSA_E_OK && (uint64_t)d->ooo_bytes + seg->caplen <= r->max_buffer) {
+        if (err == TLSA_E_OK && (uint64_t)d->ooo_bytes + seg->caplen <= r->max_buffer &&
+            d->ooo_count < MAX_PIECES) {
             if (buffer(r, side, ds, seg))
                 return err;
             err = TLSA_E_NO_MEMORY;

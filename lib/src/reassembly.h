@@ -29,8 +29,10 @@ typedef struct tlsa_rsm_dir {
     bool fin;      /* a FIN was seen; fin_seq is the sequence number of the FIN */
     uint32_t next; /* next expected sequence number */
     uint32_t fin_seq;
-    tlsa_rsm_seg *ooo;  /* sorted by sequence number, non-overlapping, all after next */
-    uint32_t ooo_bytes; /* captured bytes held in ooo */
+    tlsa_rsm_seg *ooo;      /* sorted by sequence number, non-overlapping, all after next */
+    tlsa_rsm_seg *ooo_tail; /* last of ooo: appending after a loss is O(1) */
+    uint32_t ooo_bytes;     /* captured bytes held in ooo */
+    uint32_t ooo_count;     /* pieces in ooo, capped so tiny segments cannot make inserts slow */
 } tlsa_rsm_dir;
 
 typedef struct tlsa_rsm {

@@ -9,6 +9,7 @@
 
 static char log_[4096];
 static const uint8_t *last_ptr;
+static unsigned ngaps, ndata;
 
 static void append(const char *s) {
     size_t n = strlen(log_);
@@ -22,12 +23,14 @@ static void on_data(void *ctx, int side, const uint8_t *p, size_t n, uint64_t fr
     snprintf(buf, sizeof buf, "D%d[%.*s]@%llu", side, (int)n, (const char *)p,
              (unsigned long long)frame);
     last_ptr = p;
+    ndata++;
     append(buf);
 }
 
 static void on_gap(void *ctx, int side, uint64_t n, uint64_t frame) {
     (void)ctx;
     char buf[64];
+    ngaps++;
     snprintf(buf, sizeof buf, "G%d(%llu)@%llu", side, (unsigned long long)n,
              (unsigned long long)frame);
     append(buf);
@@ -50,6 +53,7 @@ static uint64_t buffered;
 static void setup(uint32_t max_buffer) {
     log_[0] = 0;
     buffered = 0;
+    ngaps = ndata = 0;
     tlsa_rsm_init(&r, &ops, NULL, max_buffer, &buffered);
 }
 
@@ -293,10 +297,43 @@ static void test_rst(void) {
     tlsa_rsm_free(&r);
 }
 
+static void test_keepalive(void) {
+    setup(1 << 20);
+    handshake();
+    feed(0, 1001, 5001, A, "abc", 0, 4);
+    feed(0, 1003, 5001, A, "c", 0, 5); /* keep-alive: the last byte again */
+    feed(0, 1002, 5001, A, "bc", 0, 6);
+    LOG_IS("D0[abc]@4 N0:R");
+    tlsa_rsm_free(&r);
+}
+
+/* Thousands of one-byte segments each leaving a hole: the piece count is capped, the oldest
+ * holes become gaps, nothing is lost silently. */
+static void test_piece_cap(void) {
+    setup(1 << 20);
+    handshake();
+    for (uint32_t i = 0; i < 5000; i++)
+        feed(0, 1003 + 2 * i, 5001, A, "x", 0, 10 + i);
+    CU_ASSERT_EQUAL(r.d[0].ooo_count, 4096);
+    CU_ASSERT_EQUAL(buffered, 4096);
+    CU_ASSERT_EQUAL(ngaps, 904);
+    CU_ASSERT_EQUAL(ndata, 904);
+    tlsa_rsm_finish(&r, 9, (tlsa_time){0, 0});
+    CU_ASSERT_EQUAL(ngaps, 5000);
+    CU_ASSERT_EQUAL(ndata, 5000);
+    CU_ASSERT_EQUAL(r.d[0].next, 1003 + 2 * 5000 - 1);
+    CU_ASSERT_EQUAL(buffered, 0);
+    CU_ASSERT_EQUAL(r.d[0].ooo_count, 0);
+    CU_ASSERT_PTR_NULL(r.d[0].ooo_tail);
+    tlsa_rsm_free(&r);
+}
+
 TLSA_TEST_MAIN("reassembly", {"in order, in place", test_in_order}, {"reordering", test_reorder},
                {"overlaps", test_overlap}, {"retransmissions", test_retransmit},
                {"gap from an ACK past a hole", test_gap_ack}, {"gap at FIN", test_gap_fin},
                {"sequence wraparound", test_wraparound}, {"mid-stream start", test_mid_stream},
                {"data on SYN", test_syn_data}, {"buffer limit", test_buffer_limit},
                {"snaplen truncation", test_truncation},
-               {"finish flushes, mute silences", test_finish_and_mute}, {"RST", test_rst})
+               {"finish flushes, mute silences", test_finish_and_mute}, {"RST", test_rst},
+               {"keep-alive is not a retransmission", test_keepalive},
+               {"out-of-order piece cap", test_piece_cap})
