@@ -209,6 +209,9 @@ void cli_file_error(cli_file *f, const char *fmt, ...) {
     tlsa_buf_puts(&f->err, ": ");
     tlsa_text_str(&f->err, (const uint8_t *)msg, strlen(msg));
     tlsa_buf_puts(&f->err, "\n");
-    if (!f->errmsg[0])
-        snprintf(f->errmsg, sizeof f->errmsg, "%s", msg);
+    if (!f->errmsg[0]) { /* keep the first, cut to the field */
+        size_t n = strnlen(msg, sizeof f->errmsg - 1);
+        memcpy(f->errmsg, msg, n);
+        f->errmsg[n] = 0;
+    }
 }
