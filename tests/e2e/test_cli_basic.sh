@@ -42,6 +42,18 @@ expect_grep "$TMP/err" "--filter 'tcp port nonsense' does not compile" "--filter
 run "$T" - - 
 expect_rc 2 "stdin twice"
 
+# audit set-up errors are usage errors; --now moves the clock used for certificate dates
+run "$T" --policy no-such-policy "$CHACHA"
+expect_rc 2 "--policy unknown"
+expect_grep "$TMP/err" "tlsaudit: cannot set up the audit: no-such-policy" "--policy message"
+run "$T" --ca-file "$TMP/no-such-ca.pem" "$CHACHA"
+expect_rc 2 "--ca-file missing"
+expect_grep "$TMP/err" "no-such-ca.pem" "--ca-file message names the file"
+run "$T" --format jsonl --now @0 "$SNAKE"
+expect_grep "$TMP/out" '"id":"cert.not_yet_valid"' "--now @0: certificate not yet valid"
+run "$T" --format jsonl --now 2030-01-01T00:00:00+02:00 "$CHACHA"
+expect_grep "$TMP/out" '"id":"cert.expired"' "--now 2030: certificate expired"
+
 # missing input: exit 3, message names the file; the other inputs are still reported
 run "$T" --format jsonl "$TMP/nope.pcap" "$CHACHA"
 expect_rc 3 "missing file"
