@@ -88,6 +88,27 @@ static void check_hello_features(tlsa_audit_ctx *x) {
                         "the client sent 0-RTT early data, which an attacker can replay");
 }
 
+/* Highest version the ClientHello offered (supported_versions, else legacy_version). */
+static uint16_t max_offered(const tlsa_conn *c) {
+    uint16_t v = c->ch.legacy_version;
+    for (uint32_t i = 0; c->ch.versions.v && i < c->ch.versions.n; i++) {
+        uint16_t w = c->ch.versions.v[i];
+        if (!tlsa_is_grease(w) && w <= TLSA_V_TLS13 && w > v)
+            v = w;
+    }
+    return v;
+}
+
+/* The sentinel is normal when the client itself offered nothing higher than what was
+ * negotiated (the server only says it could do more); it betrays a downgrade when the client
+ * offered the higher version (or the ClientHello was not seen). */
+static bool sentinel_unexpected(const tlsa_conn *c) {
+    if (!c->ch.present)
+        return true;
+    uint16_t want = c->sh.downgrade == 12 ? TLSA_V_TLS13 : TLSA_V_TLS12;
+    return max_offered(c) >= want;
+}
+
 static void check_alerts(tlsa_audit_ctx *x) {
     const tlsa_conn *c = x->c;
     bool downgrade_alert = false;
@@ -105,12 +126,14 @@ static void check_alerts(tlsa_audit_ctx *x) {
             downgrade_frame = al->frame;
         }
     }
-    if (c->sh.present && c->sh.downgrade)
+    if (c->sh.present && c->sh.downgrade && sentinel_unexpected(c))
         tlsa_audit_addf(
             x, TLSA_F_PROTO_DOWNGRADE, -1, c->sh.frame,
             "ServerHello.random ends with the TLS 1.3 downgrade sentinel DOWNGRD\\x%02x "
-            "(server supports TLS 1.3 but negotiated %s)",
-            c->sh.downgrade == 12 ? 1 : 0, c->sh.downgrade == 12 ? "TLS 1.2" : "TLS 1.1 or below");
+            "(server supports %s) although the client offered %s: a client "
+            "implementing RFC 8446 aborts here",
+            c->sh.downgrade == 12 ? 1 : 0, c->sh.downgrade == 12 ? "TLS 1.3" : "TLS 1.2 or higher",
+            c->ch.present ? tlsa_version_name(max_offered(c)) : "an unknown version");
     else if (downgrade_alert)
         tlsa_audit_addf(x, TLSA_F_PROTO_DOWNGRADE, -1, downgrade_frame,
                         "inappropriate_fallback alert: a fallback to a lower version was refused "

@@ -465,12 +465,32 @@ static void test_alerts(void) {
     CU_ASSERT_PTR_NOT_NULL(find(&c, "proto.incomplete"));
     CU_ASSERT_EQUAL(find(&c, "proto.incomplete")->frames[0], 20);
     tlsa_audit_clear(&c);
+    /* The sentinel from a TLS 1.3 server to a TLS 1.2-only client is normal. */
     c = base();
     c.sh.downgrade = 12;
+    c.ch.legacy_version = TLSA_V_TLS12;
+    run(&c);
+    CU_ASSERT_PTR_NULL(find(&c, "proto.downgrade"));
+    tlsa_audit_clear(&c);
+    uint16_t versions[] = {0x3A3A, TLSA_V_TLS13, TLSA_V_TLS12};
+    c.ch.versions = (tlsa_u16_list){versions, 3};
     run(&c);
     ASSERT_DETAIL(&c, "proto.downgrade",
                   "ServerHello.random ends with the TLS 1.3 downgrade sentinel DOWNGRD\\x01 "
-                  "(server supports TLS 1.3 but negotiated TLS 1.2)");
+                  "(server supports TLS 1.3) although the client offered TLS 1.3: a client "
+                  "implementing RFC 8446 aborts here");
+    tlsa_audit_clear(&c);
+    /* DOWNGRD\\x00: TLS 1.1 negotiated although the client offered TLS 1.2. */
+    c = base();
+    c.version = TLSA_V_TLS11;
+    c.sh.downgrade = 11;
+    c.ch.legacy_version = TLSA_V_TLS12;
+    run(&c);
+    CU_ASSERT_PTR_NOT_NULL(find(&c, "proto.downgrade"));
+    tlsa_audit_clear(&c);
+    c.ch.legacy_version = TLSA_V_TLS11;
+    run(&c);
+    CU_ASSERT_PTR_NULL(find(&c, "proto.downgrade"));
     tlsa_audit_clear(&c);
 }
 
