@@ -30,6 +30,7 @@ enum {
     EXT_POST_HANDSHAKE_AUTH = 49,
     EXT_SIGNATURE_ALGORITHMS_CERT = 50,
     EXT_KEY_SHARE = 51,
+    EXT_KEY_SHARE_DRAFT = 40, /* key_share's number up to TLS 1.3 draft 22 */
     EXT_ENCRYPTED_CLIENT_HELLO = 0xfe0d,
     EXT_RENEGOTIATION_INFO = 0xff01,
 };
@@ -369,6 +370,10 @@ static tlsa_err sh_ext(uint16_t type, tlsa_cur *b, bool last, void *ctx) {
     tlsa_cur v;
     bool handled;
     (void)last;
+    /* A ServerHello whose version field is a TLS 1.3 draft before 22 numbers key_share 40. */
+    if (type == EXT_KEY_SHARE_DRAFT && (sh->legacy_version >> 8) == 0x7f &&
+        (sh->legacy_version & 0xff) < 22)
+        type = EXT_KEY_SHARE;
     switch (type) {
     case EXT_SERVER_NAME:    /* empty acknowledgement (RFC 6066 §3) */
     case EXT_STATUS_REQUEST: /* empty acknowledgement (RFC 6066 §8) */

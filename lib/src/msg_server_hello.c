@@ -19,6 +19,14 @@ static void reset(tlsa_server_hello *sh) {
     *sh = keep;
 }
 
+/* TLS 1.3 drafts before 22 (0x7f01..0x7f15) sent the negotiated version in the version field and
+ * had no legacy_session_id_echo or compression method:
+ *     struct { ProtocolVersion version; Random random; CipherSuite cipher_suite;
+ *              Extension extensions<0..2^16-1>; } ServerHello;  (draft-ietf-tls-tls13-21 §4.1.3) */
+static bool is_early_draft(uint16_t v) {
+    return (v >> 8) == 0x7f && (v & 0xff) < 22;
+}
+
 /* struct {
  *     ProtocolVersion legacy_version;
  *     Random random;
@@ -45,10 +53,14 @@ tlsa_err tlsa_msg_server_hello(const uint8_t *body, size_t len, const tlsa_limit
         else if (out->random[31] == 0x00)
             out->downgrade = 11;
     }
-    TLSA_TRY(tlsa_cur_vec(&c, 1, 0, 32, 1, &v));
-    TLSA_TRY(tlsa_blob_take(&out->session_id, &v, tlsa_cur_left(&v)));
-    TLSA_TRY(tlsa_cur_u16(&c, &out->suite));
-    TLSA_TRY(tlsa_cur_u8(&c, &out->compression));
+    if (is_early_draft(out->legacy_version)) {
+        TLSA_TRY(tlsa_cur_u16(&c, &out->suite));
+    } else {
+        TLSA_TRY(tlsa_cur_vec(&c, 1, 0, 32, 1, &v));
+        TLSA_TRY(tlsa_blob_take(&out->session_id, &v, tlsa_cur_left(&v)));
+        TLSA_TRY(tlsa_cur_u16(&c, &out->suite));
+        TLSA_TRY(tlsa_cur_u8(&c, &out->compression));
+    }
     if (tlsa_cur_left(&c) == 0)
         return TLSA_E_OK;
     TLSA_TRY(tlsa_cur_vec(&c, 2, 0, 0xffff, 1, &v));

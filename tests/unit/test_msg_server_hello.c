@@ -37,6 +37,12 @@ static const char SH_SSL3[] = "0300444c948ffe81ed93650288a3f8eb63860e2cf68dd00f2
                               "20a0fb60863d1e76f330fe0b01fd"
                               "1a01ed95f67b8ec0d427bff06ec756b147ce98003500";
 
+/* tls13-20-chacha20poly1305.pcap frame 2: TLS 1.3 draft 20 */
+/* 78 bytes */
+static const char SH_DRAFT20[] = "7f1455c823eb5524fee16cd69e1607ee2966bc8a44ced3dd3956abdb7bdde1206"
+                                 "9f81303002800280024001d00204b09"
+                                 "4e6bb575855801b0661ac7e588a1fdd8579e718b0fb795515ad611694447";
+
 #define HRR_RANDOM "CF21AD74E59A6111BE1D8C021E65B891C2A211167ABB8C5E079E09E2C8A8339C"
 #define SID32 "0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f20"
 #define RANDOM "0000000000000000000000000000000000000000000000000000000000000000"
@@ -115,6 +121,21 @@ static void test_legacy(void) {
     CU_ASSERT_EQUAL(sh.suite, 0x0035);
     CU_ASSERT_EQUAL(sh.session_id.len, 32);
     CU_ASSERT_EQUAL(sh.extensions.n, 0);
+    tlsa_server_hello_clear(&sh);
+}
+
+static void test_draft20(void) {
+    tlsa_server_hello sh;
+    bool hrr;
+    memset(&sh, 0, sizeof sh);
+    /* drafts before 22: no session id echo, no compression byte */
+    CU_ASSERT_EQUAL(parse_hex(SH_DRAFT20, NULL, &sh, &hrr), TLSA_E_OK);
+    CU_ASSERT_EQUAL(sh.legacy_version, 0x7f14);
+    CU_ASSERT_EQUAL(sh.version, 0x7f14);
+    CU_ASSERT_EQUAL(sh.suite, 0x1303);
+    CU_ASSERT_EQUAL(sh.session_id.len, 0);
+    CU_ASSERT_EQUAL(sh.key_share_group, 0x001d);
+    CU_ASSERT_EQUAL(sh.extensions.n, 1);
     tlsa_server_hello_clear(&sh);
 }
 
@@ -232,6 +253,7 @@ TLSA_TEST_MAIN("msg_server_hello",
                {"TLS 1.2 ServerHello with downgrade sentinel", test_tls12_downgrade},
                {"TLS 1.3 ServerHello, with and without PSK", test_tls13},
                {"TLS 1.0 and SSL 3.0 ServerHello", test_legacy},
+               {"TLS 1.3 draft 20 ServerHello", test_draft20},
                {"HelloRetryRequest then ServerHello", test_hrr},
                {"TLS 1.1 downgrade sentinel", test_downgrade_11},
                {"malformed variants", test_malformed}, {"extension limit", test_limit},
