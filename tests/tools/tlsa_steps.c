@@ -86,7 +86,8 @@ int main(int argc, char **argv) {
         fprintf(stderr, "tlsa-steps: out of memory\n");
         return 2;
     }
-    qsort(l.v, l.n, sizeof(*l.v), by_frame);
+    if (l.n)
+        qsort(l.v, l.n, sizeof(*l.v), by_frame);
     for (size_t i = 0; i < l.n; i++) {
         if (i == 0 || l.v[i].frame != l.v[i - 1].frame)
             printf("%s%llu\t", i ? "\n" : "", (unsigned long long)l.v[i].frame);
