@@ -67,6 +67,15 @@ for s in 17-cert-expired 02-tls10 19-cert-self-signed; do
         fail "$s: -z tlsaudit,tree output unexpected:"
         echo "$st" | head -20
     fi
+    tb=$(tshark_plugin -n -q -r "$in" -2 "${ca_opt[@]}" -z tlsaudit,table 2>&1)
+    n_rows=$(grep -cE '^[0-9]+ \|' <<< "$tb")
+    n_conns=$(grep -c '"conn"' "$work/$s.pcap.jsonl")
+    if grep -q "TLS Audit Connections" <<< "$tb" && [ "$n_rows" = "$n_conns" ]; then
+        pass "$s: -z tlsaudit,table has one row per connection ($n_rows)"
+    else
+        fail "$s: -z tlsaudit,table: $n_rows rows for $n_conns connections"
+        echo "$tb" | head -20
+    fi
     break
 done
 

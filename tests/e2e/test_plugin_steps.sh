@@ -62,5 +62,21 @@ while IFS= read -r cap; do
     fi
 done <<< "$captures"
 
+# Byte highlighting: a step item covers the message's bytes in this frame, as Wireshark's own
+# tls.handshake item does (sample 04: ServerHello, Certificate, ServerKeyExchange, ServerHelloDone
+# in one segment).
+s04="$TLSA_SRC/samples/04-tls12-ecdhe-rsa.pcap"
+if [ -f "$s04" ]; then
+    in=$(plugin_input "$s04")
+    pdml=$(tshark_plugin -n -r "$in" -2 -T pdml -Y "tlsaudit.message == \"ServerHelloDone\"" 2>/dev/null)
+    ours=$(grep -o '<field name="tlsaudit.step"[^>]*' <<< "$pdml" | grep -o 'size="[0-9]*" pos="[0-9]*"' | sort)
+    theirs=$(grep -o '<field name="tls.handshake" [^>]*' <<< "$pdml" | grep -o 'size="[0-9]*" pos="[0-9]*"' | sort)
+    if [ -n "$ours" ] && [ "$ours" = "$theirs" ]; then
+        pass "step items highlight the same bytes as tls.handshake ($(wc -l <<< "$ours") messages)"
+    else
+        fail "highlighting differs: ours [$ours] tls.handshake [$theirs]"
+    fi
+fi
+
 [ "$PLUGIN_FAILS" -eq 0 ] && pass "$n captures: exit 0, one pass = two passes = CLI ($total_steps step lines)"
 plugin_finish
