@@ -69,22 +69,22 @@ static void wait_live(pcap_t *p) {
     (void)poll(&pfd, 1, 250);
 }
 
-static bool set_filter(pcap_t *p, const char *filter, cli_file *f) {
-    struct bpf_program prog;
-    if (pcap_compile(p, &prog, filter, 1, PCAP_NETMASK_UNKNOWN) != 0) {
+/* Live captures filter in the kernel. Files are filtered here, packet by packet, so that frame
+ * numbers still count every packet of the file, as Wireshark shows them. */
+static bool set_filter(pcap_t *p, const char *filter, bool live, struct bpf_program *prog,
+                       cli_file *f) {
+    if (pcap_compile(p, prog, filter, 1, PCAP_NETMASK_UNKNOWN) != 0) {
         cli_file_error(f, "--filter does not compile for this capture: %s", pcap_geterr(p));
         return false;
     }
-    int rc = pcap_setfilter(p, &prog);
-    pcap_freecode(&prog);
-    if (rc != 0) {
+    if (live && pcap_setfilter(p, prog) != 0) {
         cli_file_error(f, "--filter cannot be applied: %s", pcap_geterr(p));
+        pcap_freecode(prog);
         return false;
     }
     return true;
 }
 
-/* Byte offset in the capture file; -1 when unknown (a pipe). */
 static long long file_pos(pcap_t *p) {
     FILE *fp = pcap_file(p);
     return fp ? (long long)ftell(fp) : -1;
@@ -106,7 +106,9 @@ void cli_read_input(const cli_opts *o, tlsa_auditor *a, cli_file *f, cli_progres
         f->failed = true;
         return;
     }
-    if (o->filter && !set_filter(p, o->filter, f)) {
+    struct bpf_program prog_filter;
+    bool offline_filter = o->filter && !in->is_live;
+    if (o->filter && !set_filter(p, o->filter, in->is_live, &prog_filter, f)) {
         f->failed = true;
         pcap_close(p);
         return;
@@ -151,6 +153,8 @@ void cli_read_input(const cli_opts *o, tlsa_auditor *a, cli_file *f, cli_progres
         int rc = pcap_next_ex(p, &h, &data);
         if (rc == 1) {
             frame++;
+            if (offline_filter && !pcap_offline_filter(&prog_filter, h, data))
+                continue;
             tlsa_time ts = {h->ts.tv_sec, (int32_t)h->ts.tv_usec};
             tlsa_err err = tlsa_engine_packet(e, linktype, ts, frame, data, h->caplen, h->len);
             f->bytes += h->caplen;
@@ -186,6 +190,8 @@ void cli_read_input(const cli_opts *o, tlsa_auditor *a, cli_file *f, cli_progres
             break;
     }
     f->packets = frame;
+    if (o->filter)
+        pcap_freecode(&prog_filter);
     if (in->is_live) {
         sigaction(SIGINT, &old_int, NULL);
         sigaction(SIGTERM, &old_term, NULL);

@@ -192,6 +192,12 @@ expect_rc 0 "--fail-on medium with only low/info findings"
 run "$T" --quiet --min-severity critical --fail-on low "$TLS13"
 expect_rc 1 "--fail-on counts hidden findings"
 
+# --filter keeps the frame numbers of the whole file (as Wireshark shows them)
+run "$T" --format jsonl --filter 'tcp port 41834' "$CHACHA"
+expect_rc 0 "--filter"
+[ "$(wc -l <"$TMP/out")" -eq 1 ] && pass || fail "--filter: $(wc -l <"$TMP/out") connections, expected 1"
+expect_grep "$TMP/out" '"conn":0,"first_frame":10,' "--filter frame numbers"
+
 # -o FILE writes what stdout would get
 run "$T" --format jsonl "$CHACHA"
 cp "$TMP/out" "$TMP/stdout.jsonl"
