@@ -4,6 +4,7 @@
 
 #include <openssl/objects.h>
 #include <openssl/x509v3.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -164,16 +165,18 @@ static void check_leaf(tlsa_audit_ctx *x, const tlsa_cert_info *leaf, uint64_t f
                         subj(leaf));
     /* The validity period includes both notBefore and notAfter (CA/B BR §1.6.1). */
     int64_t life = leaf->not_after_t - leaf->not_before_t + 1;
+    char extra[32];
+    snprintf(extra, sizeof extra, " + %lld s", (long long)(life % DAY));
     for (size_t i = 0; i < sizeof max_validity / sizeof max_validity[0]; i++) {
         if (leaf->not_before_t < max_validity[i].from)
             continue;
         if (life > (int64_t)max_validity[i].days * DAY)
             tlsa_audit_addf(x, TLSA_F_CERT_VALIDITY_TOO_LONG, -1, frame,
-                            "leaf valid %lld days (%s to %s); the CA/B Forum maximum for "
+                            "leaf valid %lld days%s (%s to %s); the CA/B Forum maximum for "
                             "certificates issued from %s is %u days (binding on publicly "
                             "trusted certificates)",
-                            (long long)((life + DAY - 1) / DAY), leaf->not_before, leaf->not_after,
-                            max_validity[i].date, max_validity[i].days);
+                            (long long)(life / DAY), life % DAY ? extra : "", leaf->not_before,
+                            leaf->not_after, max_validity[i].date, max_validity[i].days);
         break;
     }
     if (!leaf->has_san)
