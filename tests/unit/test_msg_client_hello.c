@@ -282,6 +282,39 @@ static void test_reparse_frees(void) {
     free(b);
 }
 
+/* Deterministic mutations of real hellos: every outcome is success or a malformed/limit code,
+ * and (under the sanitizer build) nothing reads out of bounds or leaks. */
+static void test_mutations(void) {
+    const char *seeds[] = {CH_TLS12, CH_TLS13_PSK, CH_SSLV2};
+    tlsa_limits l = limits();
+    l.max_extensions = 10;
+    uint32_t rng = 12345;
+    for (unsigned s = 0; s < 3; s++) {
+        size_t n;
+        uint8_t *orig = tlsa_test_hex(seeds[s], &n);
+        uint8_t *m = malloc(n);
+        for (int it = 0; it < 3000; it++) {
+            memcpy(m, orig, n);
+            size_t len = n;
+            for (int f = 0; f < 1 + it % 3; f++) {
+                rng = rng * 1103515245u + 12345u;
+                m[(rng >> 8) % n] = (uint8_t)(rng >> 20);
+            }
+            if (it % 5 == 0)
+                len = (rng >> 4) % (n + 1);
+            tlsa_client_hello ch;
+            memset(&ch, 0, sizeof ch);
+            tlsa_err e = s == 2 ? tlsa_msg_sslv2_client_hello(m, len, &ch)
+                                : tlsa_msg_client_hello(m, len, &l, &ch);
+            tlsa_err_category cat = tlsa_err_category_of(e);
+            CU_ASSERT(cat == TLSA_CAT_OK || cat == TLSA_CAT_MALFORMED || cat == TLSA_CAT_LIMIT);
+            tlsa_client_hello_clear(&ch);
+        }
+        free(m);
+        free(orig);
+    }
+}
+
 TLSA_TEST_MAIN("msg_client_hello", {"TLS 1.2 ClientHello (tls12-dsb)", test_tls12},
                {"TLS 1.3 ClientHello (tls13-rfc8446)", test_tls13},
                {"TLS 1.3 PSK ClientHello", test_tls13_psk},
@@ -290,4 +323,5 @@ TLSA_TEST_MAIN("msg_client_hello", {"TLS 1.2 ClientHello (tls12-dsb)", test_tls1
                {"no or empty extension block", test_no_extensions},
                {"malformed variants", test_malformed},
                {"extension limit keeps the first ones", test_limit_extensions},
-               {"re-parse frees previous lists", test_reparse_frees})
+               {"re-parse frees previous lists", test_reparse_frees},
+               {"mutated hellos", test_mutations})
