@@ -208,7 +208,7 @@ static tlsa_err decode_ethertype(pkt *p, uint16_t type, tlsa_segment *seg, tlsa_
 }
 
 /* BSD loopback: a 4-byte address family, in the capturing host's byte order for NULL (so either
- * order), network order for LOOP (we accept both there too). AF_INET6 differs per BSD. */
+ * order), network order for LOOP (we accept both there too). AF_INET6 differs per system. */
 static tlsa_err decode_loopback(pkt *p, tlsa_segment *seg, tlsa_pkt_kind *kind) {
     uint32_t fam;
     NEED(tlsa_cur_u32(&p->c, &fam));
@@ -218,9 +218,10 @@ static tlsa_err decode_loopback(pkt *p, tlsa_segment *seg, tlsa_pkt_kind *kind) 
     switch (fam) {
     case 2:
         return decode_ipv4(p, seg, kind);
-    case 24:
-    case 28:
-    case 30:
+    case 23: /* Windows (Npcap loopback) */
+    case 24: /* NetBSD, OpenBSD */
+    case 28: /* FreeBSD, DragonFly */
+    case 30: /* macOS */
         return decode_ipv6(p, seg, kind);
     default:
         *kind = TLSA_PKT_SKIP;

@@ -188,7 +188,7 @@ static void test_raw(void) {
 static void test_loopback(void) {
     uint8_t p[200];
     const uint8_t fam_v4_le[4] = {2, 0, 0, 0}, fam_v4_be[4] = {0, 0, 0, 2};
-    const uint8_t fam_v6[3][4] = {{24, 0, 0, 0}, {0, 0, 0, 28}, {30, 0, 0, 0}};
+    const uint8_t fam_v6[4][4] = {{24, 0, 0, 0}, {0, 0, 0, 28}, {30, 0, 0, 0}, {23, 0, 0, 0}};
     size_t n = 4 + ipv4(p + 4, 5, 0, 6, 0);
     memcpy(p, fam_v4_le, 4);
     CU_ASSERT_EQUAL(decode(TLSA_LINK_NULL, p, n), TLSA_E_OK);
@@ -199,7 +199,7 @@ static void test_loopback(void) {
     CU_ASSERT_EQUAL(decode(TLSA_LINK_LOOP, p, n), TLSA_E_OK);
     check_v4_segment();
     n = 4 + ipv6(p + 4, 6, NULL, 0);
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < 4; i++) {
         memcpy(p, fam_v6[i], 4);
         CU_ASSERT_EQUAL(decode(TLSA_LINK_NULL, p, n), TLSA_E_OK);
         check_v6_segment();
