@@ -331,6 +331,8 @@ tlsa_err tlsa_cert_info_copy(tlsa_cert_info *dst, const tlsa_cert_info *src) {
 bool tlsa_cert_matches_host(X509 *leaf, const uint8_t *name, size_t len) {
     char buf[256];
     unsigned char ip[16];
+    if (len > 1 && name[len - 1] == '.')
+        len--; /* an absolute name "a.com." is the same host */
     if (!leaf || len == 0 || len >= sizeof buf || memchr(name, 0, len))
         return false;
     memcpy(buf, name, len);

@@ -1060,6 +1060,52 @@ static void test_cache_hit(void) {
     free_pki(&p);
 }
 
+/* Hostile records: damaged certificates and out-of-range values never crash the audit. */
+static void test_hostile(void) {
+    pki p = std_pki();
+    tlsa_auditor *a = auditor(NULL, p.root, false, 0);
+    tlsa_blob good = tg_der(p.leaf), inter = tg_der(p.inter);
+    uint8_t *bad = malloc(good.len);
+    for (uint32_t i = 0; i < good.len; i += 3) {
+        memcpy(bad, good.data, good.len);
+        bad[i] ^= (uint8_t)(0x5A + i);
+        tlsa_blob v[2] = {{bad, good.len}, inter};
+        tlsa_conn c = base();
+        c.server_chain = (tlsa_blob_list){v, 2};
+        c.client_chain = (tlsa_blob_list){v, 1};
+        CU_ASSERT_EQUAL(tlsa_audit_conn(a, &c), TLSA_E_OK);
+        CU_ASSERT(c.chain_verdict[0] != 0);
+        tlsa_audit_clear(&c);
+    }
+    tlsa_alert al = {.frame = 1, .level = 2, .description = 255, .sender = 7, .step = 200};
+    tlsa_problem pr = {.frame = 2, .err = 9999, .dir = 9};
+    uint16_t odd[] = {0xFFFF, 0x0000, 0x5600, 0x1A1A};
+    tlsa_conn c = base();
+    c.version = 0xFFFF;
+    c.suite = 0xFFFF;
+    c.sh.key_share_group = 0xFFFF;
+    c.kex.kind = 200;
+    c.kex.group = 0xFFFF;
+    c.kex.dh_bits = 1;
+    c.kex.ske_sig_scheme = 0xFFFF;
+    c.sh.downgrade = 99;
+    c.alerts = &al;
+    c.n_alerts = 1;
+    c.problems = &pr;
+    c.n_problems = 1;
+    c.ch.suites = (tlsa_u16_list){odd, 4};
+    c.ch.versions = (tlsa_u16_list){odd, 4};
+    c.handshakes = 0xFFFF;
+    CU_ASSERT_EQUAL(tlsa_audit_conn(a, &c), TLSA_E_OK);
+    CU_ASSERT_PTR_NOT_NULL(find(&c, "proto.fatal_alert"));
+    tlsa_audit_clear(&c);
+    free(bad);
+    free(good.data);
+    free(inter.data);
+    tlsa_auditor_free(a);
+    free_pki(&p);
+}
+
 static void test_auditor_errors(void) {
     tlsa_audit_config cfg = {.policy = "/nonexistent/policy.txt", .no_system_store = true};
     tlsa_err err;
@@ -1092,4 +1138,4 @@ TLSA_TEST_MAIN("audit", {"clean and empty records", test_clean}, {"versions", te
                {"host names", test_cert_hostname}, {"keys and signatures", test_cert_keys},
                {"validity period", test_cert_validity}, {"leaf rules", test_cert_leaf_rules},
                {"chain order", test_chain_order}, {"cache hit", test_cache_hit},
-               {"auditor errors", test_auditor_errors})
+               {"hostile records", test_hostile}, {"auditor errors", test_auditor_errors})

@@ -157,6 +157,8 @@ static void test_host(void) {
     X509 *w = simple("ignored.example", tg_key("EC", 0, "P-256"), "DNS:*.a.com,IP:192.0.2.7");
     CU_ASSERT(host_ok(w, "b.a.com"));
     CU_ASSERT(host_ok(w, "B.A.COM"));
+    CU_ASSERT(host_ok(w, "b.a.com."));
+    CU_ASSERT(!host_ok(w, "."));
     CU_ASSERT(!host_ok(w, "a.com"));
     CU_ASSERT(!host_ok(w, "x.y.a.com"));
     CU_ASSERT(!host_ok(w, "a.com.evil.net"));
