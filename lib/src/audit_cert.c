@@ -48,7 +48,9 @@ static void check_dates(tlsa_audit_ctx *x, const tlsa_chain *ch, int64_t now, ui
     tlsa_text exp = {0}, nyv = {0};
     for (uint32_t i = 0; i < ch->n; i++) {
         const tlsa_cert_info *ci = &ch->info[i];
-        if (!ci->parsed)
+        /* A sent certificate that the verified path does not use (e.g. an old cross-sign
+         * next to a root the store has) does not affect the connection. */
+        if (!ci->parsed || (ch->verified && ch->in_path && !ch->in_path[i]))
             continue;
         if (now > ci->not_after_t) {
             time_str(ci->not_after_t, when, sizeof when);
@@ -242,8 +244,8 @@ void tlsa_audit_certs(tlsa_audit_ctx *x) {
     }
     int64_t now = tlsa_audit_time(x);
     uint64_t frame = c->server_chain_frame;
-    check_dates(x, ch, now, frame);
     check_trust(x, ch, now, frame);
+    check_dates(x, ch, now, frame);
     if (!ch->info[0].parsed)
         return;
     check_leaf(x, &ch->info[0], frame);

@@ -39,6 +39,7 @@ typedef struct tlsa_chain {
     bool verified;
     char verify_error[128]; /* "unable to get local issuer certificate at depth 0 (CN=…)" */
     char root_subject[96];
+    bool *in_path;          /* n entries: this sent certificate is on the verified path */
     tlsa_store_cert *store; /* certificates the store added to the built chain */
     uint32_t n_store;
     struct tlsa_chain *next;

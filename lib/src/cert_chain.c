@@ -70,6 +70,7 @@ static void chain_free(tlsa_chain *ch) {
     free(ch->x);
     free(ch->info);
     free(ch->store);
+    free(ch->in_path);
     free(ch);
 }
 
@@ -170,25 +171,29 @@ static void subject_of(X509 *x, char *buf, size_t size) {
     BIO_free(b);
 }
 
-/* Was this certificate sent on the wire (rather than added from the store)? */
-static bool sent(const tlsa_chain *ch, X509 *x) {
+/* Index of this certificate among those sent on the wire, or -1 (it came from the store). */
+static long sent(const tlsa_chain *ch, X509 *x) {
     for (uint32_t i = 0; i < ch->n; i++)
         if (ch->x[i] && X509_cmp(ch->x[i], x) == 0)
-            return true;
-    return false;
+            return (long)i;
+    return -1;
 }
 
 static tlsa_err keep_store_certs(tlsa_chain *ch, STACK_OF(X509) * built) {
     int n = built ? sk_X509_num(built) : 0;
     ch->store = calloc(n > 0 ? (size_t)n : 1, sizeof *ch->store);
-    if (!ch->store)
+    ch->in_path = calloc(ch->n ? ch->n : 1, sizeof *ch->in_path);
+    if (!ch->store || !ch->in_path)
         return TLSA_E_NO_MEMORY;
     for (int d = 0; d < n; d++) {
         X509 *x = sk_X509_value(built, d);
         if (d == n - 1)
             subject_of(x, ch->root_subject, sizeof ch->root_subject);
-        if (sent(ch, x))
+        long idx = sent(ch, x);
+        if (idx >= 0) {
+            ch->in_path[idx] = true;
             continue;
+        }
         tlsa_store_cert *s = &ch->store[ch->n_store++];
         s->depth = d;
         if (!tlsa_cert_time(X509_get0_notBefore(x), &s->not_before))

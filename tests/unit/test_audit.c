@@ -708,6 +708,31 @@ static void test_cert_expired_ca(void) {
     CU_ASSERT_EQUAL(c.n_findings, 0);
     tlsa_audit_clear(&c);
     free_chain(&ch);
+    /* An expired extra certificate that the verified path does not use is not judged (an
+     * old cross-sign sent next to a root the store has). */
+    tg_spec xs = {.cn = "Test Intermediate",
+                  .key = p.ik,
+                  .not_before = tg_date(2015, 1, 1),
+                  .not_after = tg_date(2020, 1, 1),
+                  .ca = 1,
+                  .serial = 77};
+    X509 *cross = tg_cert(&xs);
+    X509 *sent3[] = {p.leaf, p.inter, cross};
+    c = base();
+    audit_chain(&c, p.root, tg_date(2021, 2, 1), sent3, 3, &ch);
+    CU_ASSERT_EQUAL(c.n_findings, 0);
+    dump(&c);
+    tlsa_audit_clear(&c);
+    free_chain(&ch);
+    /* Without a trust anchor nothing is known to be unused: it is reported. */
+    c = base();
+    audit_chain(&c, NULL, tg_date(2021, 2, 1), sent3, 3, &ch);
+    ASSERT_DETAIL(&c, "cert.expired",
+                  "certificate 2 (CN=Test Intermediate) expired 2020-01-01T00:00:00Z; capture "
+                  "time 2021-02-01T00:00:00Z");
+    tlsa_audit_clear(&c);
+    free_chain(&ch);
+    X509_free(cross);
     free_pki(&p);
     /* Expired root (from the store): untrusted. */
     p = make_pki(tg_date(2021, 3, 1), tg_date(2030, 1, 1), tg_date(2021, 1, 1), tg_date(2021, 6, 1),
