@@ -52,6 +52,10 @@ out += ["", "## How the rules decide", "",
 "chain is verified once per distinct chain with time checks off, so an expired certificate that "
 "was sent is reported only by its own finding, while an out-of-date certificate that came from "
 "the trust store makes the chain `cert.untrusted`.",
+"- A sent certificate that the verified path does not use (an old cross-sign next to a root "
+"the trust store has, as Let's Encrypt chains carried) is not judged by `cert.expired`, "
+"`cert.not_yet_valid`, `cert.weak_key` or `cert.weak_signature`; when the chain does not "
+"verify, every sent certificate is judged.",
 "- `cert.untrusted` names OpenSSL's verification error, the depth and the subject; the record's "
 "`chain_verdict` is \"verified to <root subject>\" or \"not verified: <reason>\". A self-signed "
 "leaf is `cert.self_signed`, and also `cert.untrusted` unless it is itself a trust anchor.",

@@ -42,15 +42,20 @@ static const char *subj(const tlsa_cert_info *ci) {
     return ci->subject && ci->subject[0] ? ci->subject : "empty subject";
 }
 
+/* False for a sent certificate that the verified path does not use (e.g. an old cross-sign
+ * next to a root the store has): it does not affect the connection. Unverified chains have no
+ * path, so every certificate counts. */
+static bool on_path(const tlsa_chain *ch, uint32_t i) {
+    return !ch->verified || !ch->in_path || ch->in_path[i];
+}
+
 static void check_dates(tlsa_audit_ctx *x, const tlsa_chain *ch, int64_t now, uint64_t frame) {
     char when[32], at[32];
     time_str(now, at, sizeof at);
     tlsa_text exp = {0}, nyv = {0};
     for (uint32_t i = 0; i < ch->n; i++) {
         const tlsa_cert_info *ci = &ch->info[i];
-        /* A sent certificate that the verified path does not use (e.g. an old cross-sign
-         * next to a root the store has) does not affect the connection. */
-        if (!ci->parsed || (ch->verified && ch->in_path && !ch->in_path[i]))
+        if (!ci->parsed || !on_path(ch, i))
             continue;
         if (now > ci->not_after_t) {
             time_str(ci->not_after_t, when, sizeof when);
@@ -140,7 +145,7 @@ static void check_keys(tlsa_audit_ctx *x, const tlsa_chain *ch, uint64_t frame) 
     tlsa_text weak = {0}, sig = {0};
     for (uint32_t i = 0; i < ch->n; i++) {
         const tlsa_cert_info *ci = &ch->info[i];
-        if (!ci->parsed)
+        if (!ci->parsed || !on_path(ch, i))
             continue;
         uint32_t min = ci->key_kind == 1   ? rsa_min
                        : ci->key_kind == 3 ? 2048
