@@ -412,6 +412,38 @@ static void test_not_tls(void) {
     tlsa_engine_free(e);
 }
 
+/* A snaplen of 120 bytes: every segment cut short gives exactly one gap in its direction. */
+static void test_snaplen(void) {
+    capture c;
+    CU_ASSERT_FATAL(load(CAPS "tls12-dsb.pcapng", &c) == 0);
+    uint32_t cut[2][2] = {{0, 0}, {0, 0}}; /* [connection][direction] */
+    tlsa_engine *e = make(0);
+    for (size_t i = 0; i < c.n; i++) {
+        uint32_t caplen = c.v[i].caplen < 120 ? c.v[i].caplen : 120;
+        tlsa_segment s;
+        tlsa_pkt_kind kind;
+        CU_ASSERT_EQUAL_FATAL(
+            tlsa_packet_decode(c.linktype, c.v[i].data, caplen, c.v[i].len, &s, &kind), TLSA_E_OK);
+        if (s.caplen < s.len) {
+            int conn = i + 1 >= 10; /* frames 10.. are the second connection (oracle) */
+            int dir = s.dst.port == 443 ? 0 : 1;
+            cut[conn][dir]++;
+        }
+        CU_ASSERT_EQUAL(
+            tlsa_engine_packet(e, c.linktype, c.v[i].ts, i + 1, c.v[i].data, caplen, c.v[i].len),
+            TLSA_E_OK);
+    }
+    tlsa_engine_flush(e);
+    CU_ASSERT_EQUAL_FATAL(nseen, 2);
+    CU_ASSERT(cut[0][0] + cut[0][1] > 0);
+    for (int k = 0; k < 2; k++) {
+        CU_ASSERT_EQUAL(seen[k].gaps[0], cut[k][0]);
+        CU_ASSERT_EQUAL(seen[k].gaps[1], cut[k][1]);
+    }
+    tlsa_engine_free(e);
+    unload(&c);
+}
+
 /* ---- every capture against its tshark oracle ---- */
 
 typedef struct frame_set {
@@ -545,5 +577,6 @@ TLSA_TEST_MAIN("engine", {"default limits", test_limits_default},
                {"eviction is reported; index numbering", test_eviction_and_index},
                {"SYN flood stays bounded", test_syn_flood_bounded}, {"counters", test_counters},
                {"non-TLS flows are not reported", test_not_tls},
+               {"snaplen truncation gives gaps", test_snaplen},
                {"every capture: ClientHello frames and connections as the oracle",
                 test_all_captures_vs_oracle})
