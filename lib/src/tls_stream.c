@@ -233,7 +233,13 @@ void tlsa_tls_data(tlsa_tls *t, int side, const uint8_t *data, size_t len, uint6
     t->conn.dir[t->dir_of[side]].bytes += len;
     if (len == 0 || t->verdict == TLSA_TLS_NO)
         return;
+    tlsa_tls_verdict before = t->verdict;
     side_input(t, side, data, len);
+    /* The flow just proved to be TLS: the other side's waiting bytes may now synchronise on a
+     * single plausible header. */
+    tlsa_side *o = &t->side[side ^ 1];
+    if (before != TLSA_TLS_YES && t->verdict == TLSA_TLS_YES && !o->synced && o->win_n > 0)
+        side_input(t, side ^ 1, NULL, 0);
 }
 
 void tlsa_tls_gap(tlsa_tls *t, int side, uint64_t len, uint64_t frame) {

@@ -279,7 +279,30 @@ static void test_gaps(void) {
     feed_close(&f);
 }
 
-TLSA_TEST_MAIN("tls_record", {"fed whole or byte by byte: same result", test_chunking_same_result},
+/* Mid-stream: one server record waits (a single header proves nothing); when the client side
+ * proves the flow is TLS, the waiting server bytes are read without further server data. */
+static void test_other_side_resync(void) {
+    feed f;
+    feed_open(&f, false);
+    uint8_t buf[400], data[100];
+    memset(data, 0x99, sizeof(data));
+    size_t n = mk_record(buf, TLSA_CT_APPLICATION_DATA, 0x0303, data, 60);
+    feed_bytes(&f, 1, buf, n, 3);
+    CU_ASSERT_EQUAL(tlsa_tls_verdict_of(f.t), TLSA_TLS_UNDECIDED);
+    n = mk_client_hello_record(buf);
+    feed_bytes(&f, 0, buf, n, 4);
+    CU_ASSERT_EQUAL(tlsa_tls_verdict_of(f.t), TLSA_TLS_YES);
+    tlsa_conn *c = tlsa_tls_finish(f.t, TLSA_END_FIN);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+    CU_ASSERT_EQUAL(c->dir[TLSA_FROM_SERVER].app_data_records, 1);
+    CU_ASSERT_EQUAL(c->dir[TLSA_FROM_SERVER].app_data_bytes, 60);
+    CU_ASSERT_FALSE(c->roles_guessed);
+    CU_ASSERT_EQUAL(c->client.port, 50000);
+    feed_close(&f);
+}
+
+TLSA_TEST_MAIN("tls_record", {"the other side resynchronises", test_other_side_resync},
+               {"fed whole or byte by byte: same result", test_chunking_same_result},
                {"encrypted records are skipped, not buffered", test_encrypted_skipping},
                {"oversize record: RECORD_TOO_LONG and resync", test_oversize_record},
                {"unknown content type: BAD_RECORD_TYPE and resync", test_unknown_content_type},
