@@ -137,6 +137,8 @@ static tlsa_flow *pool_get(tlsa_flows *t) {
             t->chunk_size *= 2;
     }
     tlsa_flow *f = t->free_list;
+    if (!f) /* only with a zero chunk size, which init never sets */
+        return NULL;
     t->free_list = f->hnext;
     return f;
 }
