@@ -7,6 +7,7 @@
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/x509_vfy.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +30,17 @@ X509_STORE *tlsa_cert_store_new(const tlsa_audit_config *cfg, tlsa_err *err, cha
         return NULL;
     }
     const char *what = NULL, *file = NULL;
+    FILE *probe = cfg && cfg->ca_file ? fopen(cfg->ca_file, "rb") : NULL;
+    if (cfg && cfg->ca_file && !probe) {
+        /* OpenSSL would only say "system lib": name the OS reason instead. */
+        if (msg && msgsize)
+            snprintf(msg, msgsize, "cannot open CA file %s: %s", cfg->ca_file, strerror(errno));
+        X509_STORE_free(st);
+        *err = TLSA_E_IO;
+        return NULL;
+    }
+    if (probe)
+        fclose(probe);
     if (cfg && cfg->ca_file && X509_STORE_load_file(st, cfg->ca_file) != 1)
         what = "cannot load CA file", file = cfg->ca_file;
     else if (cfg && cfg->ca_path && X509_STORE_load_path(st, cfg->ca_path) != 1)
@@ -38,7 +50,9 @@ X509_STORE *tlsa_cert_store_new(const tlsa_audit_config *cfg, tlsa_err *err, cha
     if (what) {
         unsigned long e = ERR_peek_last_error();
         char reason[128] = "no certificates";
-        if (e)
+        if (e && ERR_reason_error_string(e))
+            snprintf(reason, sizeof reason, "%s", ERR_reason_error_string(e));
+        else if (e)
             ERR_error_string_n(e, reason, sizeof reason);
         if (msg && msgsize)
             snprintf(msg, msgsize, "%s %s: %s", what, file, reason);

@@ -330,7 +330,14 @@ static void test_store_errors(void) {
     char msg[256];
     CU_ASSERT_PTR_NULL(tlsa_cert_store_new(&cfg, &err, msg, sizeof msg));
     CU_ASSERT_EQUAL(err, TLSA_E_IO);
-    CU_ASSERT(strncmp(msg, "cannot load CA file /nonexistent/ca.pem: ", 41) == 0);
+    CU_ASSERT_STRING_EQUAL(msg,
+                           "cannot open CA file /nonexistent/ca.pem: No such file or directory");
+    /* A file that holds no certificate: OpenSSL's reason. */
+    cfg.ca_file = TLSA_SOURCE_DIR "/docs/policy.md";
+    CU_ASSERT_PTR_NULL(tlsa_cert_store_new(&cfg, &err, msg, sizeof msg));
+    CU_ASSERT_EQUAL(err, TLSA_E_IO);
+    CU_ASSERT_STRING_EQUAL(msg, "cannot load CA file " TLSA_SOURCE_DIR
+                                "/docs/policy.md: no certificate or crl found");
 }
 
 TLSA_TEST_MAIN("cert", {"fields of a certificate", test_fields}, {"key names", test_key_names},
