@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -128,6 +129,11 @@ void cli_collect_inputs(const cli_opts *o, cli_inputs *in) {
         const char *p = o->paths[i];
         struct stat st;
         if (!strcmp(p, "-")) {
+            if (isatty(STDIN_FILENO)) {
+                path_error("-", "standard input is a terminal; pipe a capture into it", NULL);
+                in->failed = true;
+                continue;
+            }
             add(in, p, 0);
             if (in->n)
                 in->v[in->n - 1].is_stdin = true;

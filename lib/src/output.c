@@ -290,12 +290,13 @@ static void json_certs(tlsa_buf *b, const char *k, const tlsa_cert_info *ci,
                        const tlsa_blob_list *chain) {
     json_key(b, k);
     buf_putc(b, '[');
-    for (uint32_t i = 0; ci && i < chain->n; i++) {
-        const tlsa_cert_info *c = &ci[i];
+    for (uint32_t i = 0; chain->v && i < chain->n; i++) {
+        /* Without an auditor the chain is still listed, as DER sizes only. */
+        const tlsa_cert_info *c = ci ? &ci[i] : NULL;
         if (i)
             buf_putc(b, ',');
-        tlsa_buf_printf(b, "{\"parsed\":%s", c->parsed ? "true" : "false");
-        if (c->parsed) {
+        tlsa_buf_printf(b, "{\"parsed\":%s", c && c->parsed ? "true" : "false");
+        if (c && c->parsed) {
             json_key(b, "subject");
             json_cstr(b, c->subject);
             json_key(b, "issuer");
