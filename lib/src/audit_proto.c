@@ -101,10 +101,11 @@ static uint16_t max_offered(const tlsa_conn *c) {
 
 /* The sentinel is normal when the client itself offered nothing higher than what was
  * negotiated (the server only says it could do more); it betrays a downgrade when the client
- * offered the higher version (or the ClientHello was not seen). */
+ * offered the higher version. Without the ClientHello (capture started late, snaplen) nothing
+ * can be concluded. */
 static bool sentinel_unexpected(const tlsa_conn *c) {
     if (!c->ch.present)
-        return true;
+        return false;
     uint16_t want = c->sh.downgrade == 12 ? TLSA_V_TLS13 : TLSA_V_TLS12;
     return max_offered(c) >= want;
 }

@@ -480,6 +480,10 @@ static void test_alerts(void) {
                   "(server supports TLS 1.3) although the client offered TLS 1.3: a client "
                   "implementing RFC 8446 aborts here");
     tlsa_audit_clear(&c);
+    c.ch.present = false; /* without the ClientHello nothing can be concluded */
+    run(&c);
+    CU_ASSERT_PTR_NULL(find(&c, "proto.downgrade"));
+    tlsa_audit_clear(&c);
     /* DOWNGRD\\x00: TLS 1.1 negotiated although the client offered TLS 1.2. */
     c = base();
     c.version = TLSA_V_TLS11;
