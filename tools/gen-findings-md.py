@@ -74,6 +74,11 @@ out += ["", "## How the rules decide", "",
 "- `proto.insecure_renegotiation`: TLS <= 1.2 where the ClientHello has neither renegotiation_info "
 "nor the SCSV, or the ServerHello lacks renegotiation_info. `proto.no_ems`: a TLS 1.2 "
 "ServerHello without extended_master_secret (resumed or not).",
+"- `proto.downgrade`: the RFC 8446 sentinel is normal when the client offered nothing above the "
+"negotiated version (a TLS 1.3 server talking to a TLS 1.2 client sets it); it is a finding when "
+"the ClientHello offered the higher version (TLS 1.3 for `DOWNGRD\\x01`, TLS 1.2 for "
+"`DOWNGRD\\x00`), and not judged when the ClientHello was not seen. An inappropriate_fallback "
+"alert (RFC 7507) is always a finding.",
 "- `proto.malformed` is one finding listing the malformed problems (error text and frame); "
 "limits and unsupported input are not malformed.",
 ]
