@@ -100,7 +100,8 @@ typedef struct tlsa_tls13_dir {
     const tlsa_suite_keys *suite;
     uint8_t key[32];
     uint8_t iv[12];
-    uint64_t seq; /* next record's sequence number */
+    uint64_t seq;      /* next record's sequence number */
+    bool draft_no_aad; /* drafts before -25 used no additional data; set after init */
 } tlsa_tls13_dir;
 
 /* Derives key and iv ("tls13 key", "tls13 iv") from a traffic secret; seq = 0. */
@@ -163,6 +164,9 @@ TLSA_WUR tlsa_err tlsa_tls12_keys_init(tlsa_tls12_keys *k, uint16_t version, uin
 TLSA_WUR tlsa_err tlsa_tls12_open(tlsa_tls12_dir *d, uint8_t content_type, uint16_t record_version,
                                   const uint8_t *fragment, size_t len, uint8_t *out,
                                   size_t *out_len);
+/* Steps over a record that did not decrypt (damaged in the capture), so that later records stay
+ * in step: seq++, and the TLS 1.0 CBC IV chained from the fragment's last block. */
+void tlsa_tls12_skip(tlsa_tls12_dir *d, const uint8_t *fragment, size_t len);
 /* verify_data = PRF(master, "client finished" | "server finished", transcript_hash)[0..11].
  * transcript_hash is Hash(handshake_messages) with the connection's transcript hash
  * (tlsa_suite_hash_name). */
@@ -177,5 +181,61 @@ TLSA_WUR tlsa_err tlsa_tls12_finished(uint16_t version, uint16_t suite, const ui
  * not an error, as many clients got it wrong). TLSA_E_DECRYPT_FAILED when the padding is bad. */
 TLSA_WUR tlsa_err tlsa_rsa_decrypt_pms(const tlsa_rsa_key *key, const uint8_t *cke_body, size_t len,
                                        uint16_t client_version, uint8_t pms[48], bool *version_ok);
+
+/* ---- hello fields the key schedule needs (keys_hello.c) ---- */
+typedef struct tlsa_keys_hello {
+    uint8_t type; /* 1 ClientHello, 2 ServerHello, 8 EncryptedExtensions */
+    uint16_t legacy_version;
+    uint8_t random[32];
+    uint16_t suite;            /* ServerHello */
+    uint16_t selected_version; /* ServerHello supported_versions; 0 if absent */
+    bool ems;                  /* extended_master_secret present */
+    bool early_data;           /* early_data present */
+    bool hrr;                  /* ServerHello with the HelloRetryRequest random */
+} tlsa_keys_hello;
+/* Parses a whole ClientHello, ServerHello or EncryptedExtensions (4-byte header included). */
+TLSA_WUR tlsa_err tlsa_keys_hello_parse(const uint8_t *msg, size_t len, tlsa_keys_hello *h);
+
+/* ---- one observed connection (keys_conn.c): what the TLS layer calls ----
+ * Feed every record as it is seen (tlsa_keys_conn_record) and every handshake message once it is
+ * whole, in order, plaintext or decrypted (tlsa_keys_conn_message). The connection picks the
+ * version and suite from the hellos, finds secrets in the key log (by ClientHello.random) or
+ * decrypts the RSA pre-master with the server key, switches keys at ChangeCipherSpec (TLS <= 1.2)
+ * or at the TLS 1.3 key changes (early data, handshake, application), and checks each Finished. */
+typedef enum tlsa_rec_state {
+    TLSA_REC_CLEAR,     /* not protected: use the record as it is */
+    TLSA_REC_DECRYPTED, /* out holds the plaintext; *inner_type its content type */
+    TLSA_REC_NO_KEYS,   /* protected, and no keys for it */
+} tlsa_rec_state;
+
+typedef enum tlsa_fin_state {
+    TLSA_FIN_UNKNOWN,  /* not seen, or no keys to check it */
+    TLSA_FIN_OK,       /* verify_data matches the transcript */
+    TLSA_FIN_MISMATCH, /* handshake.finished_mismatch */
+} tlsa_fin_state;
+
+typedef struct tlsa_keys_conn tlsa_keys_conn;
+
+/* kl and rsa may be NULL; both must outlive the connection. */
+tlsa_keys_conn *tlsa_keys_conn_new(tlsa_keylog *kl, const tlsa_rsa_key *rsa);
+void tlsa_keys_conn_free(tlsa_keys_conn *c);
+/* One whole TLS record (5-byte header + fragment) sent by dir. out needs record_len bytes.
+ * Errors: TLSA_E_DECRYPT_FAILED (wrong keys or damaged record; the sequence number still
+ * advances so later records stay in step),
+ * TLSA_E_TRUNCATED / TLSA_E_RECORD_TOO_LONG / ... for a malformed record. */
+TLSA_WUR tlsa_err tlsa_keys_conn_record(tlsa_keys_conn *c, tlsa_dir dir, const uint8_t *record,
+                                        size_t record_len, uint8_t *out, size_t *out_len,
+                                        uint8_t *inner_type, tlsa_rec_state *state);
+/* One whole handshake message (4-byte header + body) sent by dir. Malformed hellos return their
+ * parse error and leave the connection without keys. */
+TLSA_WUR tlsa_err tlsa_keys_conn_message(tlsa_keys_conn *c, tlsa_dir dir, const uint8_t *msg,
+                                         size_t len);
+/* The Finished check for the Finished sent by dir. */
+tlsa_fin_state tlsa_keys_conn_finished(const tlsa_keys_conn *c, tlsa_dir dir);
+/* Whether records sent by dir are being decrypted now. */
+bool tlsa_keys_conn_decrypting(const tlsa_keys_conn *c, tlsa_dir dir);
+/* Negotiated version and suite (0 until ServerHello). */
+uint16_t tlsa_keys_conn_version(const tlsa_keys_conn *c);
+uint16_t tlsa_keys_conn_suite(const tlsa_keys_conn *c);
 
 #endif

@@ -214,6 +214,16 @@ tlsa_err tlsa_tls12_open(tlsa_tls12_dir *d, uint8_t content_type, uint16_t recor
     return TLSA_E_OK;
 }
 
+void tlsa_tls12_skip(tlsa_tls12_dir *d, const uint8_t *fragment, size_t len) {
+    if (!d || !d->suite)
+        return;
+    size_t bs = d->suite->fixed_iv_len;
+    if (d->suite->mode == TLSA_BULK_CBC && d->version < TLSA_TLS11 && fragment && len >= bs &&
+        len % bs == 0)
+        memcpy(d->iv, fragment + len - bs, bs);
+    d->seq++;
+}
+
 tlsa_err tlsa_tls12_finished(uint16_t version, uint16_t suite, const uint8_t master[48],
                              bool from_client, const uint8_t *transcript_hash, size_t hash_len,
                              uint8_t out[12]) {

@@ -98,7 +98,8 @@ tlsa_err tlsa_tls13_open(tlsa_tls13_dir *d, const uint8_t *record, size_t record
     memcpy(nonce, d->iv, 12);
     for (int i = 0; i < 8; i++)
         nonce[11 - i] ^= (uint8_t)(d->seq >> (8 * i));
-    TLSA_TRY(tlsa_aead_open(d->suite, d->key, nonce, record, 5, tlsa_cur_ptr(&body), length, out));
+    TLSA_TRY(tlsa_aead_open(d->suite, d->key, nonce, record, d->draft_no_aad ? 0 : 5,
+                            tlsa_cur_ptr(&body), length, out));
 
     size_t n = (size_t)length - d->suite->tag_len;
     while (n > 0 && out[n - 1] == 0)

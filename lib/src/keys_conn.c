@@ -1,0 +1,376 @@
+/* One observed connection with keys: which keys protect which records, and whether each Finished
+ * matches the transcript. The TLS layer feeds records and whole handshake messages in order.
+ *
+ * TLS <= 1.2: master secret from the key log (CLIENT_RANDOM) as soon as ServerHello is seen, or
+ * from the RSA pre-master (key log "RSA" line or the server's private key) at ClientKeyExchange,
+ * with the extended master secret when both hellos carry it. Each direction switches to the new
+ * keys at its ChangeCipherSpec.
+ * TLS 1.3: records sent by the client before ServerHello are 0-RTT data (client early traffic
+ * secret; the suite is found by trial, as only the PSK knows it); after ServerHello both sides
+ * use their handshake traffic secrets (the client after EndOfEarlyData when the server accepted
+ * early data), and each side switches to its application traffic secret after its Finished. */
+#include <openssl/crypto.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cursor.h"
+#include "keys_internal.h"
+
+enum { EPOCH_NONE, EPOCH_EARLY, EPOCH_HANDSHAKE, EPOCH_APP };
+
+struct tlsa_keys_conn {
+    tlsa_keylog *kl;
+    const tlsa_rsa_key *rsa;
+    tlsa_transcript t;
+    bool have_ch, have_sh, hrr, tls13, ems_c, ems_s, early_offered, early_suite_known;
+    bool no_aad, eoed;
+    uint8_t cr[32], sr[32];
+    uint16_t client_version, version, suite;
+    /* TLS <= 1.2 */
+    bool have_master, k12_ready, ccs[2];
+    uint8_t master[48];
+    tlsa_tls12_keys k12;
+    /* TLS 1.3 */
+    int epoch[2];
+    tlsa_tls13_dir d13[2];
+    uint8_t hs_secret[2][TLSA_KEY_SECRET_MAX];
+    size_t hs_len[2];
+    uint8_t early_secret[TLSA_KEY_SECRET_MAX];
+    size_t early_len;
+    /* Finished */
+    bool fin_seen[2];
+    tlsa_fin_state fin[2];
+};
+
+tlsa_keys_conn *tlsa_keys_conn_new(tlsa_keylog *kl, const tlsa_rsa_key *rsa) {
+    tlsa_keys_conn *c = calloc(1, sizeof *c);
+    if (!c)
+        return NULL;
+    c->kl = kl;
+    c->rsa = rsa;
+    tlsa_transcript_init(&c->t);
+    return c;
+}
+
+void tlsa_keys_conn_free(tlsa_keys_conn *c) {
+    if (!c)
+        return;
+    tlsa_transcript_free(&c->t);
+    OPENSSL_cleanse(c, sizeof *c);
+    free(c);
+}
+
+tlsa_fin_state tlsa_keys_conn_finished(const tlsa_keys_conn *c, tlsa_dir dir) {
+    return c && (unsigned)dir < 2 ? c->fin[dir] : TLSA_FIN_UNKNOWN;
+}
+
+bool tlsa_keys_conn_decrypting(const tlsa_keys_conn *c, tlsa_dir dir) {
+    if (!c || (unsigned)dir >= 2)
+        return false;
+    if (c->tls13 || (!c->have_sh && c->early_offered))
+        return c->epoch[dir] != EPOCH_NONE && (c->epoch[dir] != EPOCH_EARLY || c->early_len > 0);
+    return c->k12_ready && c->ccs[dir];
+}
+
+uint16_t tlsa_keys_conn_version(const tlsa_keys_conn *c) {
+    return c ? c->version : 0;
+}
+uint16_t tlsa_keys_conn_suite(const tlsa_keys_conn *c) {
+    return c ? c->suite : 0;
+}
+
+/* Copies a key log secret for this connection's client random; 0 if absent. */
+static size_t find_secret(tlsa_keys_conn *c, tlsa_key_label label, uint8_t *out) {
+    tlsa_key_entry e;
+    if (!c->kl || !tlsa_keylog_find(c->kl, label, c->cr, 32, &e))
+        return 0;
+    memcpy(out, e.secret, e.secret_len);
+    return e.secret_len;
+}
+
+static void set_epoch13(tlsa_keys_conn *c, tlsa_dir dir, int epoch, const uint8_t *secret,
+                        size_t len) {
+    c->epoch[dir] = EPOCH_NONE;
+    if (len == 0 || tlsa_tls13_dir_init(&c->d13[dir], c->suite, secret, len) != TLSA_E_OK)
+        return;
+    c->d13[dir].draft_no_aad = c->no_aad;
+    c->epoch[dir] = epoch;
+}
+
+static void to_app13(tlsa_keys_conn *c, tlsa_dir dir) {
+    uint8_t s[TLSA_KEY_SECRET_MAX];
+    size_t n = find_secret(c,
+                           dir == TLSA_FROM_CLIENT ? TLSA_KEY_CLIENT_TRAFFIC_SECRET_0
+                                                   : TLSA_KEY_SERVER_TRAFFIC_SECRET_0,
+                           s);
+    set_epoch13(c, dir, EPOCH_APP, s, n);
+}
+
+static void to_handshake13(tlsa_keys_conn *c, tlsa_dir dir) {
+    set_epoch13(c, dir, EPOCH_HANDSHAKE, c->hs_secret[dir], c->hs_len[dir]);
+}
+
+static tlsa_err on_client_hello(tlsa_keys_conn *c, const uint8_t *msg, size_t len) {
+    tlsa_keys_hello h;
+    TLSA_TRY(tlsa_keys_hello_parse(msg, len, &h));
+    if (c->have_ch)
+        return TLSA_E_OK; /* ClientHello2 after HelloRetryRequest: same random */
+    c->have_ch = true;
+    memcpy(c->cr, h.random, 32);
+    c->client_version = h.legacy_version;
+    c->ems_c = h.ems;
+    if (h.early_data) {
+        c->early_len = find_secret(c, TLSA_KEY_CLIENT_EARLY_TRAFFIC_SECRET, c->early_secret);
+        c->early_offered = true;
+        c->epoch[TLSA_FROM_CLIENT] = EPOCH_EARLY; /* keys set on the first early record */
+    }
+    return TLSA_E_OK;
+}
+
+/* The TLS 1.2 key block once the master secret is known. */
+static void keys12(tlsa_keys_conn *c) {
+    c->k12_ready =
+        tlsa_tls12_keys_init(&c->k12, c->version, c->suite, c->master, c->cr, c->sr) == TLSA_E_OK;
+}
+
+static tlsa_err on_server_hello(tlsa_keys_conn *c, const uint8_t *msg, size_t len) {
+    tlsa_keys_hello h;
+    TLSA_TRY(tlsa_keys_hello_parse(msg, len, &h));
+    uint16_t v = h.selected_version ? h.selected_version : h.legacy_version;
+    bool tls13 = v == 0x0304 || (v >> 8) == 0x7f;
+    const char *md = tlsa_suite_hash_name(tls13 ? 0x0304 : v, h.suite);
+    if (md && !c->t.ctx)
+        TLSA_TRY(tlsa_transcript_set_hash(&c->t, md));
+    if (h.hrr) { /* RFC 8446 §4.4.1: ClientHello1 becomes message_hash */
+        c->hrr = true;
+        if (c->t.ctx)
+            TLSA_TRY(tlsa_transcript_hrr(&c->t));
+        return c->t.ctx ? tlsa_transcript_add(&c->t, msg, len) : TLSA_E_OK;
+    }
+    if (c->have_sh)
+        return TLSA_E_OK;
+    c->have_sh = true;
+    memcpy(c->sr, h.random, 32);
+    c->version = v;
+    c->suite = h.suite;
+    c->tls13 = tls13;
+    c->ems_s = h.ems;
+    if (c->t.ctx)
+        TLSA_TRY(tlsa_transcript_add(&c->t, msg, len));
+    if (tls13) {
+        unsigned draft = (v >> 8) == 0x7f ? (v & 0xff) : 0;
+        c->no_aad = draft > 0 && draft < 25;
+        if (draft > 0 && draft < 20) /* "TLS 1.3, " labels: not supported */
+            return TLSA_E_OK;
+        c->hs_len[TLSA_FROM_CLIENT] = find_secret(c, TLSA_KEY_CLIENT_HANDSHAKE_TRAFFIC_SECRET,
+                                                  c->hs_secret[TLSA_FROM_CLIENT]);
+        c->hs_len[TLSA_FROM_SERVER] = find_secret(c, TLSA_KEY_SERVER_HANDSHAKE_TRAFFIC_SECRET,
+                                                  c->hs_secret[TLSA_FROM_SERVER]);
+        to_handshake13(c, TLSA_FROM_SERVER);
+        if (!c->early_offered)
+            to_handshake13(c, TLSA_FROM_CLIENT);
+        return TLSA_E_OK;
+    }
+    c->have_master = find_secret(c, TLSA_KEY_CLIENT_RANDOM, c->master) == 48;
+    if (c->have_master)
+        keys12(c);
+    return TLSA_E_OK;
+}
+
+/* RSA key exchange: the pre-master from the key log's RSA line or the server key. */
+static void on_client_key_exchange(tlsa_keys_conn *c, const uint8_t *msg, size_t len) {
+    if (c->have_master || c->tls13 || !c->have_sh || len < 4 + 2 + 8)
+        return;
+    uint8_t pms[48];
+    bool have = false;
+    tlsa_key_entry e;
+    /* opaque EncryptedPreMasterSecret<0..2^16-1>: the id is its first 8 bytes */
+    if (c->kl && tlsa_keylog_find(c->kl, TLSA_KEY_RSA, msg + 6, 8, &e) && e.secret_len == 48) {
+        memcpy(pms, e.secret, 48);
+        have = true;
+    }
+    if (!have && c->rsa)
+        have = tlsa_rsa_decrypt_pms(c->rsa, msg + 4, len - 4, c->client_version, pms, NULL) ==
+               TLSA_E_OK;
+    if (!have)
+        return;
+    uint8_t sh[64];
+    size_t shn = 0;
+    bool ems = c->ems_c && c->ems_s;
+    if (ems && tlsa_transcript_hash(&c->t, sh, &shn) != TLSA_E_OK)
+        return;
+    c->have_master = tlsa_tls12_master_secret(c->version, c->suite, pms, 48, c->cr, c->sr,
+                                              ems ? sh : NULL, shn, c->master) == TLSA_E_OK;
+    OPENSSL_cleanse(pms, sizeof pms);
+    if (c->have_master)
+        keys12(c);
+}
+
+static void on_finished(tlsa_keys_conn *c, tlsa_dir dir, const uint8_t *msg, size_t len) {
+    uint8_t th[64], vd[64];
+    size_t thn = 0, vdn = 0;
+    c->fin_seen[dir] = true;
+    if (!c->t.ctx || tlsa_transcript_hash(&c->t, th, &thn) != TLSA_E_OK)
+        return;
+    if (c->tls13) {
+        if (c->hs_len[dir] == 0 || tlsa_tls13_finished(c->suite, c->hs_secret[dir], c->hs_len[dir],
+                                                       th, thn, vd, &vdn) != TLSA_E_OK)
+            return;
+    } else {
+        if (!c->have_master ||
+            tlsa_tls12_finished(c->version, c->suite, c->master, dir == TLSA_FROM_CLIENT, th, thn,
+                                vd) != TLSA_E_OK)
+            return;
+        vdn = 12;
+    }
+    c->fin[dir] = len - 4 == vdn && memcmp(msg + 4, vd, vdn) == 0 ? TLSA_FIN_OK : TLSA_FIN_MISMATCH;
+}
+
+tlsa_err tlsa_keys_conn_message(tlsa_keys_conn *c, tlsa_dir dir, const uint8_t *msg, size_t len) {
+    if (!c || !msg || (unsigned)dir >= 2)
+        return TLSA_E_INVALID_ARGUMENT;
+    TLSA_ENSURE(len >= 4, TLSA_E_TRUNCATED);
+    uint8_t type = msg[0];
+    /* Not hashed: HelloRequest, anything after both Finished, and TLS 1.3 NewSessionTicket and
+     * KeyUpdate (a server may send tickets before the client's Finished). */
+    if ((c->fin_seen[0] && c->fin_seen[1]) || type == 0 || (c->tls13 && (type == 4 || type == 24)))
+        return TLSA_E_OK;
+    switch (type) {
+    case 1:
+        TLSA_TRY(on_client_hello(c, msg, len));
+        break;
+    case 2:
+        return on_server_hello(c, msg, len); /* adds itself to the transcript */
+    case 8:
+        if (c->tls13 && c->early_offered) {
+            tlsa_keys_hello ee;
+            TLSA_TRY(tlsa_keys_hello_parse(msg, len, &ee));
+            if (!ee.early_data) /* rejected: the client's next records use handshake keys */
+                to_handshake13(c, TLSA_FROM_CLIENT);
+        }
+        break;
+    case 5: /* EndOfEarlyData */
+        if (c->tls13 && dir == TLSA_FROM_CLIENT) {
+            TLSA_TRY(tlsa_transcript_add(&c->t, msg, len));
+            c->eoed = true;
+            to_handshake13(c, TLSA_FROM_CLIENT);
+            return TLSA_E_OK;
+        }
+        break;
+    case 16:
+        TLSA_TRY(tlsa_transcript_add(&c->t, msg, len));
+        on_client_key_exchange(c, msg, len);
+        return TLSA_E_OK;
+    case 20:
+        on_finished(c, dir, msg, len);
+        TLSA_TRY(tlsa_transcript_add(&c->t, msg, len));
+        if (c->tls13)
+            to_app13(c, dir);
+        return TLSA_E_OK;
+    default:
+        break;
+    }
+    return tlsa_transcript_add(&c->t, msg, len);
+}
+
+/* 0-RTT: the suite of the resumed session is not on the wire before ServerHello; try the TLS 1.3
+ * suites whose hash matches the secret's length. */
+static tlsa_err open_early(tlsa_keys_conn *c, const uint8_t *rec, size_t len, uint8_t *out,
+                           size_t *out_len, uint8_t *inner) {
+    static const uint16_t suites[] = {0x1301, 0x1302, 0x1303, 0x1304, 0x1305};
+    tlsa_tls13_dir *d = &c->d13[TLSA_FROM_CLIENT];
+    if (c->early_suite_known)
+        return tlsa_tls13_open(d, rec, len, out, out_len, inner);
+    for (size_t i = 0; i < sizeof suites / sizeof suites[0]; i++) {
+        if (c->have_sh && suites[i] != c->suite)
+            continue;
+        tlsa_tls13_dir t;
+        if (tlsa_tls13_dir_init(&t, suites[i], c->early_secret, c->early_len) != TLSA_E_OK)
+            continue;
+        if (tlsa_tls13_open(&t, rec, len, out, out_len, inner) == TLSA_E_OK) {
+            *d = t;
+            c->early_suite_known = true;
+            return TLSA_E_OK;
+        }
+    }
+    return TLSA_E_DECRYPT_FAILED;
+}
+
+/* A client record while 0-RTT may still be running: early keys first; else, once ServerHello is
+ * known, the handshake keys. Succeeding with those means EndOfEarlyData went by under early keys
+ * we may lack; it is always 05 00 00 00, so it is added to the transcript here. */
+static tlsa_err early_or_handshake(tlsa_keys_conn *c, const uint8_t *rec, size_t len, uint8_t *out,
+                                   size_t *out_len, uint8_t *inner) {
+    tlsa_err e = TLSA_E_DECRYPT_FAILED;
+    if (c->early_len)
+        e = open_early(c, rec, len, out, out_len, inner);
+    if (e != TLSA_E_DECRYPT_FAILED || !c->have_sh || c->hs_len[TLSA_FROM_CLIENT] == 0)
+        return e;
+    tlsa_tls13_dir hs;
+    TLSA_TRY(tlsa_tls13_dir_init(&hs, c->suite, c->hs_secret[TLSA_FROM_CLIENT],
+                                 c->hs_len[TLSA_FROM_CLIENT]));
+    hs.draft_no_aad = c->no_aad;
+    TLSA_TRY(tlsa_tls13_open(&hs, rec, len, out, out_len, inner));
+    static const uint8_t eoed[4] = {5, 0, 0, 0};
+    if (!c->eoed && c->t.ctx)
+        TLSA_TRY(tlsa_transcript_add(&c->t, eoed, sizeof eoed));
+    c->eoed = true;
+    c->d13[TLSA_FROM_CLIENT] = hs;
+    c->epoch[TLSA_FROM_CLIENT] = EPOCH_HANDSHAKE;
+    return TLSA_E_OK;
+}
+
+tlsa_err tlsa_keys_conn_record(tlsa_keys_conn *c, tlsa_dir dir, const uint8_t *record,
+                               size_t record_len, uint8_t *out, size_t *out_len,
+                               uint8_t *inner_type, tlsa_rec_state *state) {
+    if (!c || !record || !out || !out_len || !inner_type || !state || (unsigned)dir >= 2)
+        return TLSA_E_INVALID_ARGUMENT;
+    tlsa_cur cur = tlsa_cur_make(record, record_len), frag;
+    uint8_t type;
+    uint16_t version;
+    TLSA_TRY(tlsa_cur_u8(&cur, &type));
+    TLSA_TRY(tlsa_cur_u16(&cur, &version));
+    TLSA_TRY(tlsa_cur_vec(&cur, 2, 0, 0xffff, 1, &frag));
+    TLSA_TRY(tlsa_cur_done(&cur));
+    *state = TLSA_REC_CLEAR;
+    *inner_type = type;
+    *out_len = 0;
+
+    bool early = !c->have_sh && c->early_offered && dir == TLSA_FROM_CLIENT;
+    if (c->tls13 || early) {
+        if (type != 23) /* ChangeCipherSpec (compatibility), cleartext alerts and hellos */
+            return TLSA_E_OK;
+        *state = TLSA_REC_NO_KEYS;
+        if (c->epoch[dir] == EPOCH_NONE)
+            return TLSA_E_OK;
+        if (c->epoch[dir] == EPOCH_EARLY) {
+            tlsa_err e = early_or_handshake(c, record, record_len, out, out_len, inner_type);
+            if (e == TLSA_E_DECRYPT_FAILED && c->early_len == 0)
+                return TLSA_E_OK; /* 0-RTT data without its secret */
+            TLSA_TRY(e);
+        } else {
+            tlsa_err e =
+                tlsa_tls13_open(&c->d13[dir], record, record_len, out, out_len, inner_type);
+            if (e == TLSA_E_DECRYPT_FAILED)
+                c->d13[dir].seq++; /* keep in step with the sender */
+            TLSA_TRY(e);
+        }
+        *state = TLSA_REC_DECRYPTED;
+        return TLSA_E_OK;
+    }
+    if (!c->ccs[dir]) {
+        if (type == 20)
+            c->ccs[dir] = true; /* later records of this direction are protected */
+        return TLSA_E_OK;
+    }
+    *state = TLSA_REC_NO_KEYS;
+    if (!c->k12_ready)
+        return TLSA_E_OK;
+    tlsa_err e = tlsa_tls12_open(&c->k12.dir[dir], type, version, tlsa_cur_ptr(&frag),
+                                 tlsa_cur_left(&frag), out, out_len);
+    if (e == TLSA_E_DECRYPT_FAILED) /* keep in step with the sender */
+        tlsa_tls12_skip(&c->k12.dir[dir], tlsa_cur_ptr(&frag), tlsa_cur_left(&frag));
+    TLSA_TRY(e);
+    *state = TLSA_REC_DECRYPTED;
+    return TLSA_E_OK;
+}

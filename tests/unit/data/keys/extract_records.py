@@ -1,0 +1,39 @@
+#!/usr/bin/env python3
+"""Regenerates the connection fixtures of tests/unit/test_keys_conn.c: the TLS records of one TCP
+connection in capture order, each as one direction byte (0 client, 1 server) followed by the whole
+record (5-byte header + fragment). Payloads are taken in frame order with tshark; retransmitted
+bytes are dropped by TCP sequence number. Usage: extract_records.py CAPTURE STREAM OUT"""
+import subprocess, sys
+
+cap, stream, out = sys.argv[1], sys.argv[2], sys.argv[3]
+rows = subprocess.run(
+    ["tshark", "-r", cap, "-Y", "tcp.stream==" + stream, "-T", "fields", "-e", "tcp.srcport",
+     "-e", "tcp.seq", "-e", "tcp.len", "-e", "tcp.payload", "-e", "tcp.flags.syn"],
+    capture_output=True, text=True, check=True).stdout.splitlines()
+client_port = None
+bufs, nxt, res = {}, {}, bytearray()
+count = 0
+for row in rows:
+    port, seq, length, payload, syn = (row.split("\t") + [""] * 5)[:5]
+    if client_port is None:
+        client_port = port  # the first packet (SYN) comes from the client
+    d = 0 if port == client_port else 1
+    seq, length = int(seq), int(length or 0)
+    if length == 0:
+        continue
+    data = bytes.fromhex(payload.replace(":", ""))
+    exp = nxt.get(d, seq)
+    if seq + length <= exp:
+        continue  # retransmission
+    data = data[exp - seq:] if seq < exp else data
+    nxt[d] = seq + length
+    b = bufs.setdefault(d, bytearray())
+    b += data
+    while len(b) >= 5 and len(b) >= 5 + (b[3] << 8 | b[4]):
+        n = 5 + (b[3] << 8 | b[4])
+        res.append(d)
+        res += b[:n]
+        del b[:n]
+        count += 1
+open(out, "wb").write(res)
+print(out, count, "records")

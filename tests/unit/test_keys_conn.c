@@ -1,0 +1,355 @@
+/* The connection-level API the TLS layer calls (keys_conn.c), replayed over whole connections cut
+ * out of the shared captures (tests/unit/data/keys/NAME.records, made by extract_records.py):
+ * TLS 1.3 full handshake, PSK resumption with 0-RTT (with and without the early secret), TLS 1.3
+ * draft-20 ChaCha20, TLS 1.2 RSA/CBC, ECDHE/GCM, seven ChaCha20-Poly1305 suites, TLS 1.0
+ * abbreviated; wrong keys, damaged records and a broken transcript. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+#include "keys_fixture.h"
+#include "keys_internal.h"
+
+#define WS TLSA_SHARED_DIR "/captures/wireshark/"
+#define KEYS WS "keys/"
+
+typedef struct replay {
+    /* what happened */
+    int decrypted[2], no_keys[2], failed[2], messages[2];
+    uint8_t app[2][64]; /* first application bytes per direction */
+    size_t app_len[2];
+    int early_records;
+    /* handshake reassembly per direction */
+    uint8_t hs[2][16384];
+    size_t hs_len[2];
+    /* options */
+    int skip_message_type; /* do not feed this handshake type (breaks the transcript) */
+    int flip_record;       /* flip a bit in this record (index), -1: none */
+} replay;
+
+static void feed_handshake(tlsa_keys_conn *c, replay *r, int d, const uint8_t *p, size_t n) {
+    CU_ASSERT_FATAL(r->hs_len[d] + n <= sizeof r->hs[d]);
+    memcpy(r->hs[d] + r->hs_len[d], p, n);
+    r->hs_len[d] += n;
+    size_t m;
+    while ((m = fx_hs_len(r->hs[d], r->hs_len[d])) > 0) {
+        if (r->hs[d][0] != r->skip_message_type) {
+            CU_ASSERT_EQUAL(tlsa_keys_conn_message(c, (tlsa_dir)d, r->hs[d], m), TLSA_E_OK);
+            r->messages[d]++;
+        }
+        memmove(r->hs[d], r->hs[d] + m, r->hs_len[d] - m);
+        r->hs_len[d] -= m;
+    }
+}
+
+static void run(tlsa_keys_conn *c, const char *fixture, replay *r) {
+    size_t len;
+    uint8_t *data = fx_read(fixture, &len);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(data);
+    tlsa_cur cur = tlsa_cur_make(data, len);
+    static uint8_t rec[20000], out[20000];
+    int index = 0;
+    bool server_spoke = false;
+    while (tlsa_cur_left(&cur) > 0) {
+        uint8_t d;
+        tlsa_cur body;
+        size_t start;
+        CU_ASSERT_FATAL(tlsa_cur_u8(&cur, &d) == TLSA_E_OK && d < 2);
+        start = cur.pos;
+        CU_ASSERT_FATAL(tlsa_cur_skip(&cur, 3) == TLSA_E_OK);
+        CU_ASSERT_FATAL(tlsa_cur_vec(&cur, 2, 0, 0xffff, 1, &body) == TLSA_E_OK);
+        size_t n = cur.pos - start;
+        CU_ASSERT_FATAL(n <= sizeof rec);
+        memcpy(rec, data + start, n);
+        if (index == r->flip_record)
+            rec[n - 3] ^= 0x10;
+        index++;
+        server_spoke |= d == 1;
+        size_t out_len = 0;
+        uint8_t inner = 0;
+        tlsa_rec_state st;
+        tlsa_err e = tlsa_keys_conn_record(c, (tlsa_dir)d, rec, n, out, &out_len, &inner, &st);
+        if (e != TLSA_E_OK) {
+            CU_ASSERT_EQUAL(e, TLSA_E_DECRYPT_FAILED);
+            r->failed[d]++;
+            continue;
+        }
+        if (st == TLSA_REC_NO_KEYS) {
+            r->no_keys[d]++;
+            continue;
+        }
+        const uint8_t *p = st == TLSA_REC_CLEAR ? rec + 5 : out;
+        size_t pn = st == TLSA_REC_CLEAR ? n - 5 : out_len;
+        if (st == TLSA_REC_DECRYPTED) {
+            r->decrypted[d]++;
+            if (d == 0 && !server_spoke)
+                r->early_records++;
+        }
+        if (inner == 22)
+            feed_handshake(c, r, d, p, pn);
+        else if (inner == 23 && r->app_len[d] == 0) {
+            r->app_len[d] = pn < sizeof r->app[d] ? pn : sizeof r->app[d];
+            memcpy(r->app[d], p, r->app_len[d]);
+        }
+    }
+    free(data);
+}
+
+static bool app_starts(const replay *r, int d, const char *s) {
+    return r->app_len[d] >= strlen(s) && memcmp(r->app[d], s, strlen(s)) == 0;
+}
+
+static replay *new_replay(void) {
+    replay *r = calloc(1, sizeof *r);
+    r->skip_message_type = -1;
+    r->flip_record = -1;
+    return r;
+}
+
+static tlsa_keylog *keylog(const char *path) {
+    tlsa_keylog *kl = tlsa_keylog_new();
+    CU_ASSERT_EQUAL_FATAL(tlsa_keylog_load_file(kl, path), TLSA_E_OK);
+    return kl;
+}
+
+static void expect_both_ok(const tlsa_keys_conn *c) {
+    CU_ASSERT_EQUAL(tlsa_keys_conn_finished(c, TLSA_FROM_CLIENT), TLSA_FIN_OK);
+    CU_ASSERT_EQUAL(tlsa_keys_conn_finished(c, TLSA_FROM_SERVER), TLSA_FIN_OK);
+}
+
+static void test_tls13_full(void) {
+    tlsa_keylog *kl = keylog(KEYS "tls13-rfc8446.keys");
+    tlsa_keys_conn *c = tlsa_keys_conn_new(kl, NULL);
+    replay *r = new_replay();
+    run(c, "tls13-rfc8446-0.records", r);
+    CU_ASSERT_EQUAL(tlsa_keys_conn_version(c), 0x0304);
+    CU_ASSERT_EQUAL(tlsa_keys_conn_suite(c), 0x1301);
+    expect_both_ok(c);
+    CU_ASSERT(app_starts(r, 0, "GET /first HTTP/1.1"));
+    CU_ASSERT(app_starts(r, 1, "HTTP/1.1 200"));
+    CU_ASSERT_EQUAL(r->no_keys[0] + r->no_keys[1] + r->failed[0] + r->failed[1], 0);
+    CU_ASSERT_EQUAL(r->early_records, 0);
+    tlsa_keys_conn_free(c);
+    free(r);
+    tlsa_keylog_free(kl);
+}
+
+static void test_tls13_early_data(void) {
+    /* PSK resumption with 0-RTT: the early record and EndOfEarlyData use the early secret */
+    tlsa_keylog *kl = keylog(KEYS "tls13-rfc8446.keys");
+    tlsa_keys_conn *c = tlsa_keys_conn_new(kl, NULL);
+    replay *r = new_replay();
+    run(c, "tls13-rfc8446-1.records", r);
+    expect_both_ok(c);
+    CU_ASSERT_EQUAL(r->early_records, 1);
+    CU_ASSERT(app_starts(r, 0, "GET /early HTTP/1.1")); /* the 0-RTT request */
+    CU_ASSERT_EQUAL(r->no_keys[0] + r->no_keys[1] + r->failed[0] + r->failed[1], 0);
+    tlsa_keys_conn_free(c);
+    free(r);
+    tlsa_keylog_free(kl);
+
+    /* without the early secret: 0-RTT stays opaque, EndOfEarlyData is inferred, Finished still
+     * verifies */
+    kl = keylog(KEYS "tls13-rfc8446-noearly.keys");
+    c = tlsa_keys_conn_new(kl, NULL);
+    r = new_replay();
+    run(c, "tls13-rfc8446-1.records", r);
+    expect_both_ok(c);
+    CU_ASSERT_EQUAL(r->early_records, 0);
+    CU_ASSERT_EQUAL(r->no_keys[0], 2); /* the early request and EndOfEarlyData */
+    CU_ASSERT_EQUAL(r->failed[0] + r->failed[1], 0);
+    tlsa_keys_conn_free(c);
+    free(r);
+    tlsa_keylog_free(kl);
+}
+
+static void test_tls13_draft20_chacha(void) {
+    tlsa_keylog *kl = keylog(KEYS "tls13-20-chacha20poly1305.keys");
+    for (int i = 0; i < 2; i++) {
+        tlsa_keys_conn *c = tlsa_keys_conn_new(kl, NULL);
+        replay *r = new_replay();
+        run(c, i ? "tls13-20-chacha20poly1305-1.records" : "tls13-20-chacha20poly1305-0.records",
+            r);
+        CU_ASSERT_EQUAL(tlsa_keys_conn_version(c), 0x7f14);
+        CU_ASSERT_EQUAL(tlsa_keys_conn_suite(c), 0x1303);
+        expect_both_ok(c);
+        CU_ASSERT(r->app_len[0] > 0 && r->app_len[1] > 0);
+        CU_ASSERT_EQUAL(r->no_keys[0] + r->no_keys[1] + r->failed[0] + r->failed[1], 0);
+        tlsa_keys_conn_free(c);
+        free(r);
+    }
+    CU_ASSERT_EQUAL(tlsa_keylog_report_unused(kl, NULL, NULL), 0);
+    tlsa_keylog_free(kl);
+}
+
+static void test_tls12_rsa(void) {
+    tlsa_rsa_key *key = NULL;
+    CU_ASSERT_EQUAL_FATAL(tlsa_rsa_key_load_file(KEYS "rsa-p-lt-q.key", NULL, &key), TLSA_E_OK);
+    tlsa_keys_conn *c = tlsa_keys_conn_new(NULL, key);
+    replay *r = new_replay();
+    run(c, "rsa-p-lt-q.records", r);
+    expect_both_ok(c);
+    CU_ASSERT(app_starts(r, 0, "GET / HTTP/1.1"));
+    CU_ASSERT(app_starts(r, 1, "HTTP/1.0 200 ok"));
+    CU_ASSERT_EQUAL(r->no_keys[0] + r->no_keys[1] + r->failed[0] + r->failed[1], 0);
+    tlsa_keys_conn_free(c);
+    free(r);
+
+    /* the wrong server key: nothing decrypts, nothing is claimed */
+    tlsa_rsa_key *wrong = NULL;
+    CU_ASSERT_EQUAL_FATAL(tlsa_rsa_key_load_file(KEYS "rsasnakeoil2.key", NULL, &wrong), TLSA_E_OK);
+    c = tlsa_keys_conn_new(NULL, wrong);
+    r = new_replay();
+    run(c, "rsa-p-lt-q.records", r);
+    CU_ASSERT_EQUAL(tlsa_keys_conn_finished(c, TLSA_FROM_CLIENT), TLSA_FIN_UNKNOWN);
+    CU_ASSERT_EQUAL(tlsa_keys_conn_finished(c, TLSA_FROM_SERVER), TLSA_FIN_UNKNOWN);
+    CU_ASSERT(!tlsa_keys_conn_decrypting(c, TLSA_FROM_CLIENT));
+    CU_ASSERT(r->no_keys[0] > 0 && r->no_keys[1] > 0);
+    CU_ASSERT_EQUAL(r->decrypted[0] + r->decrypted[1], 0);
+    tlsa_keys_conn_free(c);
+    free(r);
+
+    /* a transcript missing the Certificate: both Finished mismatch */
+    c = tlsa_keys_conn_new(NULL, key);
+    r = new_replay();
+    r->skip_message_type = 11;
+    run(c, "rsa-p-lt-q.records", r);
+    CU_ASSERT_EQUAL(tlsa_keys_conn_finished(c, TLSA_FROM_CLIENT), TLSA_FIN_MISMATCH);
+    CU_ASSERT_EQUAL(tlsa_keys_conn_finished(c, TLSA_FROM_SERVER), TLSA_FIN_MISMATCH);
+    tlsa_keys_conn_free(c);
+    free(r);
+
+    /* a damaged client Finished record (index 6: CH, SH, Certificate, SHD, CKE, CCS, Finished) */
+    c = tlsa_keys_conn_new(NULL, key);
+    r = new_replay();
+    r->flip_record = 6;
+    run(c, "rsa-p-lt-q.records", r);
+    CU_ASSERT_EQUAL(r->failed[0], 1);
+    CU_ASSERT_EQUAL(tlsa_keys_conn_finished(c, TLSA_FROM_CLIENT), TLSA_FIN_UNKNOWN);
+    CU_ASSERT(app_starts(r, 0, "GET / HTTP/1.1")); /* later records still decrypt */
+    tlsa_keys_conn_free(c);
+    free(r);
+    tlsa_rsa_key_free(wrong);
+    tlsa_rsa_key_free(key);
+}
+
+static void test_tls12_keylog(void) {
+    /* ECDHE-RSA AES-128-GCM, secrets from the capture's own DSBs */
+    tlsa_keylog *kl = tlsa_keylog_new();
+    CU_ASSERT_EQUAL_FATAL(tlsa_keylog_load_pcapng(kl, WS "tls12-dsb.pcapng", NULL), TLSA_E_OK);
+    for (int i = 0; i < 2; i++) {
+        tlsa_keys_conn *c = tlsa_keys_conn_new(kl, NULL);
+        replay *r = new_replay();
+        run(c, i ? "tls12-dsb-1.records" : "tls12-dsb-0.records", r);
+        CU_ASSERT_EQUAL(tlsa_keys_conn_suite(c), 0xc02f);
+        expect_both_ok(c);
+        CU_ASSERT(app_starts(r, 0, "HEAD / HTTP/1.1"));
+        CU_ASSERT(app_starts(r, 1, "HTTP/1.1 200 OK"));
+        tlsa_keys_conn_free(c);
+        free(r);
+    }
+    CU_ASSERT_EQUAL(tlsa_keylog_report_unused(kl, NULL, NULL), 0);
+    tlsa_keylog_free(kl);
+
+    /* TLS 1.0 abbreviated handshake (server Finished first), CBC with IV chaining */
+    kl = keylog(KEYS "dhe1_keylog.dat");
+    tlsa_keys_conn *c = tlsa_keys_conn_new(kl, NULL);
+    replay *r = new_replay();
+    run(c, "dhe1.records", r);
+    CU_ASSERT_EQUAL(tlsa_keys_conn_version(c), 0x0301);
+    expect_both_ok(c);
+    CU_ASSERT(app_starts(r, 0, "G"));    /* 1/n-1 record splitting: "G", then "ET /test ..." */
+    CU_ASSERT_EQUAL(r->decrypted[0], 4); /* Finished, two data records, close_notify */
+    tlsa_keys_conn_free(c);
+    free(r);
+    tlsa_keylog_free(kl);
+}
+
+static void test_tls12_chacha_suites(void) {
+    /* one connection per ChaCha20-Poly1305 suite (ECDHE-ECDSA, ECDHE-RSA, DHE-RSA, RSA-PSK,
+     * DHE-PSK, ECDHE-PSK, PSK) */
+    static const uint16_t suites[] = {0xcca9, 0xcca8, 0xccaa, 0xccae, 0xccad, 0xccac, 0xccab};
+    tlsa_keylog *kl = keylog(KEYS "tls12-chacha20poly1305.keys");
+    for (int i = 0; i < 7; i++) {
+        char name[64];
+        snprintf(name, sizeof name, "tls12-chacha20poly1305-%d.records", i);
+        tlsa_keys_conn *c = tlsa_keys_conn_new(kl, NULL);
+        replay *r = new_replay();
+        run(c, name, r);
+        CU_ASSERT_EQUAL(tlsa_keys_conn_suite(c), suites[i]);
+        expect_both_ok(c);
+        CU_ASSERT(r->app_len[0] > 0 && r->app_len[1] > 0);
+        CU_ASSERT_EQUAL(r->no_keys[0] + r->no_keys[1] + r->failed[0] + r->failed[1], 0);
+        tlsa_keys_conn_free(c);
+        free(r);
+    }
+    tlsa_keylog_free(kl);
+}
+
+static void test_hostile_inputs(void) {
+    tlsa_keys_conn *c = tlsa_keys_conn_new(NULL, NULL);
+    uint8_t out[64], inner;
+    size_t out_len;
+    tlsa_rec_state st;
+    static const uint8_t short_rec[] = {22, 3, 3, 0, 10, 1};
+    CU_ASSERT_EQUAL(tlsa_keys_conn_record(c, TLSA_FROM_CLIENT, short_rec, sizeof short_rec, out,
+                                          &out_len, &inner, &st),
+                    TLSA_E_TRUNCATED);
+    static const uint8_t bad_ch[] = {1, 0, 0, 3, 3, 3, 0};
+    CU_ASSERT_EQUAL(tlsa_keys_conn_message(c, TLSA_FROM_CLIENT, bad_ch, sizeof bad_ch),
+                    TLSA_E_TRUNCATED);
+    static const uint8_t bad_len[] = {2, 0, 0, 9, 3, 3};
+    CU_ASSERT_EQUAL(tlsa_keys_conn_message(c, TLSA_FROM_SERVER, bad_len, sizeof bad_len),
+                    TLSA_E_TRUNCATED);
+    CU_ASSERT_EQUAL(tlsa_keys_conn_message(c, TLSA_FROM_SERVER, bad_len, 3), TLSA_E_TRUNCATED);
+    /* a Finished before anything: unknown, not a crash */
+    static const uint8_t fin[] = {20, 0, 0, 12, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12};
+    CU_ASSERT_EQUAL(tlsa_keys_conn_message(c, TLSA_FROM_CLIENT, fin, sizeof fin), TLSA_E_OK);
+    CU_ASSERT_EQUAL(tlsa_keys_conn_finished(c, TLSA_FROM_CLIENT), TLSA_FIN_UNKNOWN);
+    CU_ASSERT_EQUAL(tlsa_keys_conn_message(NULL, TLSA_FROM_CLIENT, fin, sizeof fin),
+                    TLSA_E_INVALID_ARGUMENT);
+    tlsa_keys_conn_free(c);
+
+    /* every truncation and every single-bit flip of a whole TLS 1.3 connection: the API answers
+     * with codes, never crashes (run under ASan/UBSan in CI) */
+    size_t len;
+    uint8_t *data = fx_read("tls13-rfc8446-1.records", &len);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(data);
+    tlsa_keylog *kl = keylog(KEYS "tls13-rfc8446.keys");
+    for (size_t i = 0; i < len; i += 7) {
+        data[i] ^= 0x01;
+        tlsa_keys_conn *k = tlsa_keys_conn_new(kl, NULL);
+        tlsa_cur cur = tlsa_cur_make(data, len);
+        static uint8_t buf[20000];
+        while (tlsa_cur_left(&cur) > 6) {
+            uint8_t d = *tlsa_cur_ptr(&cur) & 1;
+            cur.pos++;
+            size_t n = tlsa_cur_left(&cur) < 2000 ? tlsa_cur_left(&cur) : 2000;
+            size_t rl = 5 + ((size_t)tlsa_cur_ptr(&cur)[3] << 8 | tlsa_cur_ptr(&cur)[4]);
+            if (rl > n)
+                rl = n;
+            tlsa_err e = tlsa_keys_conn_record(k, (tlsa_dir)d, tlsa_cur_ptr(&cur), rl, buf,
+                                               &out_len, &inner, &st);
+            if (e == TLSA_E_OK && st == TLSA_REC_DECRYPTED && out_len >= 4)
+                e = tlsa_keys_conn_message(k, (tlsa_dir)d, buf, out_len);
+            else if (e == TLSA_E_OK && st == TLSA_REC_CLEAR && inner == 22)
+                e = tlsa_keys_conn_message(k, (tlsa_dir)d, tlsa_cur_ptr(&cur) + 5, rl - 5);
+            CU_ASSERT(e == TLSA_E_OK || tlsa_err_category_of(e) == TLSA_CAT_MALFORMED ||
+                      tlsa_err_category_of(e) == TLSA_CAT_LIMIT);
+            cur.pos += rl;
+        }
+        tlsa_keys_conn_free(k);
+        data[i] ^= 0x01;
+    }
+    tlsa_keylog_free(kl);
+    free(data);
+}
+
+TLSA_TEST_MAIN("keys_conn", {"TLS 1.3 full handshake (tls13-rfc8446 #0)", test_tls13_full},
+               {"TLS 1.3 PSK + 0-RTT, with and without the early secret", test_tls13_early_data},
+               {"TLS 1.3 draft-20 ChaCha20-Poly1305, two connections", test_tls13_draft20_chacha},
+               {"TLS 1.2 RSA: decrypt, wrong key, broken transcript, damaged record",
+                test_tls12_rsa},
+               {"TLS 1.2 GCM from pcapng DSBs; TLS 1.0 abbreviated CBC", test_tls12_keylog},
+               {"TLS 1.2 ChaCha20-Poly1305, seven suites", test_tls12_chacha_suites},
+               {"hostile inputs", test_hostile_inputs})
