@@ -1081,6 +1081,12 @@ static void test_cache_hit(void) {
     CU_ASSERT_PTR_NOT_NULL(find(&c, "cert.hostname_mismatch"));
     /* Audit twice on the same record: the first result is replaced, not leaked. */
     CU_ASSERT_EQUAL(tlsa_audit_conn(a, &c), TLSA_E_OK);
+    tlsa_audit_clear(&c);
+    /* A chain seen 10,000 times is parsed and verified once. */
+    for (int i = 0; i < 10000; i++) {
+        CU_ASSERT_EQUAL(tlsa_audit_conn(a, &c), TLSA_E_OK);
+        tlsa_audit_clear(&c);
+    }
     CU_ASSERT_EQUAL(tlsa_cert_cache_verifications(tlsa_auditor_cert_cache(a)), 1);
     CU_ASSERT_EQUAL(tlsa_cert_cache_parses(tlsa_auditor_cert_cache(a)), 1);
     tlsa_audit_clear(&c);
