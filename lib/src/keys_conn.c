@@ -2,7 +2,8 @@
  * matches the transcript. The TLS layer feeds records and whole handshake messages in order.
  *
  * TLS <= 1.2: master secret from the key log (CLIENT_RANDOM) as soon as ServerHello is seen, or
- * from the RSA pre-master (key log "RSA" line or the server's private key) at ClientKeyExchange,
+ * at ClientKeyExchange from the pre-master: plain PSK, or RSA (key log "RSA" line or the server's
+ * private key),
  * with the extended master secret when both hellos carry it. Each direction switches to the new
  * keys at its ChangeCipherSpec.
  * TLS 1.3: records sent by the client before ServerHello are 0-RTT data (client early traffic
@@ -30,6 +31,8 @@ struct tlsa_keys_conn {
     bool have_master, k12_ready, ccs[2];
     uint8_t master[48];
     tlsa_tls12_keys k12;
+    uint8_t psk[TLSA_PSK_MAX];
+    size_t psk_len;
     /* TLS 1.3 */
     int epoch[2];
     tlsa_tls13_dir d13[2];
@@ -70,6 +73,14 @@ bool tlsa_keys_conn_decrypting(const tlsa_keys_conn *c, tlsa_dir dir) {
     if (c->tls13 || (!c->have_sh && c->early_offered))
         return c->epoch[dir] != EPOCH_NONE && (c->epoch[dir] != EPOCH_EARLY || c->early_len > 0);
     return c->k12_ready && c->ccs[dir];
+}
+
+tlsa_err tlsa_keys_conn_set_psk(tlsa_keys_conn *c, const uint8_t *psk, size_t len) {
+    if (!c || !psk || len == 0 || len > TLSA_PSK_MAX)
+        return TLSA_E_INVALID_ARGUMENT;
+    memcpy(c->psk, psk, len);
+    c->psk_len = len;
+    return TLSA_E_OK;
 }
 
 uint16_t tlsa_keys_conn_version(const tlsa_keys_conn *c) {
@@ -177,19 +188,38 @@ static tlsa_err on_server_hello(tlsa_keys_conn *c, const uint8_t *msg, size_t le
     return TLSA_E_OK;
 }
 
-/* RSA key exchange: the pre-master from the key log's RSA line or the server key. */
+/* Plain PSK: uint16 N, N zero bytes, uint16 N, psk. */
+static size_t psk_pms(const tlsa_keys_conn *c, uint8_t *pms) {
+    size_t n = c->psk_len;
+    pms[0] = (uint8_t)(n >> 8);
+    pms[1] = (uint8_t)n;
+    memset(pms + 2, 0, n);
+    pms[2 + n] = (uint8_t)(n >> 8);
+    pms[3 + n] = (uint8_t)n;
+    memcpy(pms + 4 + n, c->psk, n);
+    return 2 * n + 4;
+}
+
+/* The pre-master at ClientKeyExchange: plain PSK, or RSA from the key log's RSA line or the
+ * server key. */
 static void on_client_key_exchange(tlsa_keys_conn *c, const uint8_t *msg, size_t len) {
-    if (c->have_master || c->tls13 || !c->have_sh || len < 4 + 2 + 8)
+    if (c->have_master || c->tls13 || !c->have_sh)
         return;
-    uint8_t pms[48];
+    uint8_t pms[2 * TLSA_PSK_MAX + 4];
+    size_t pms_len = 48;
     bool have = false;
     tlsa_key_entry e;
+    if (c->psk_len && tlsa_suite_is_plain_psk(c->suite)) {
+        pms_len = psk_pms(c, pms);
+        have = true;
+    }
     /* opaque EncryptedPreMasterSecret<0..2^16-1>: the id is its first 8 bytes */
-    if (c->kl && tlsa_keylog_find(c->kl, TLSA_KEY_RSA, msg + 6, 8, &e) && e.secret_len == 48) {
+    if (!have && c->kl && len >= 4 + 2 + 8 &&
+        tlsa_keylog_find(c->kl, TLSA_KEY_RSA, msg + 6, 8, &e) && e.secret_len == 48) {
         memcpy(pms, e.secret, 48);
         have = true;
     }
-    if (!have && c->rsa)
+    if (!have && c->rsa && len > 4)
         have = tlsa_rsa_decrypt_pms(c->rsa, msg + 4, len - 4, c->client_version, pms, NULL) ==
                TLSA_E_OK;
     if (!have)
@@ -199,7 +229,7 @@ static void on_client_key_exchange(tlsa_keys_conn *c, const uint8_t *msg, size_t
     bool ems = c->ems_c && c->ems_s;
     if (ems && tlsa_transcript_hash(&c->t, sh, &shn) != TLSA_E_OK)
         return;
-    c->have_master = tlsa_tls12_master_secret(c->version, c->suite, pms, 48, c->cr, c->sr,
+    c->have_master = tlsa_tls12_master_secret(c->version, c->suite, pms, pms_len, c->cr, c->sr,
                                               ems ? sh : NULL, shn, c->master) == TLSA_E_OK;
     OPENSSL_cleanse(pms, sizeof pms);
     if (c->have_master)

@@ -62,6 +62,9 @@ const tlsa_suite_keys *tlsa_suite_keys_find(uint16_t suite);
  * "MD5-SHA1". NULL for SSL 3.0 or an unknown suite. */
 const char *tlsa_suite_hash_name(uint16_t version, uint16_t suite);
 
+/* Plain PSK key exchange (TLS_PSK_WITH_*), whose pre-master comes from the PSK alone. */
+bool tlsa_suite_is_plain_psk(uint16_t suite);
+
 /* ---- AEAD open (aead.c) ---- */
 /* Decrypts and authenticates ct (tag appended) into out (ct_len - tag_len bytes). */
 TLSA_WUR tlsa_err tlsa_aead_open(const tlsa_suite_keys *s, const uint8_t *key,
@@ -219,6 +222,10 @@ typedef struct tlsa_keys_conn tlsa_keys_conn;
 /* kl and rsa may be NULL; both must outlive the connection. */
 tlsa_keys_conn *tlsa_keys_conn_new(tlsa_keylog *kl, const tlsa_rsa_key *rsa);
 void tlsa_keys_conn_free(tlsa_keys_conn *c);
+/* A pre-shared key for plain PSK suites (RFC 4279 §2: the pre-master is
+ * uint16 N, N zero bytes, uint16 N, psk). Copied; at most TLSA_PSK_MAX bytes. */
+#define TLSA_PSK_MAX 64
+TLSA_WUR tlsa_err tlsa_keys_conn_set_psk(tlsa_keys_conn *c, const uint8_t *psk, size_t len);
 /* One whole TLS record (5-byte header + fragment) sent by dir. out needs record_len bytes.
  * Errors: TLSA_E_DECRYPT_FAILED (wrong keys or damaged record; the sequence number still
  * advances so later records stay in step),

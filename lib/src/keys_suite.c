@@ -132,3 +132,13 @@ const char *tlsa_suite_hash_name(uint16_t version, uint16_t suite) {
         return "MD5-SHA1";
     return NULL;
 }
+
+bool tlsa_suite_is_plain_psk(uint16_t suite) {
+    /* TLS_PSK_WITH_*: RFC 4279, 5487, 6655, 7905 */
+    static const uint16_t psk[] = {0x008C, 0x008D, 0x00A8, 0x00A9, 0x00AE, 0x00AF,
+                                   0xC0A4, 0xC0A5, 0xC0A8, 0xC0A9, 0xCCAB};
+    for (size_t i = 0; i < sizeof psk / sizeof psk[0]; i++)
+        if (psk[i] == suite)
+            return true;
+    return false;
+}

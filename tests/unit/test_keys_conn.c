@@ -286,6 +286,41 @@ static void test_tls12_chacha_suites(void) {
     tlsa_keylog_free(kl);
 }
 
+static void test_tls12_psk(void) {
+    /* GnuTLS with a PSK: TLS_PSK_WITH_AES_128_CCM and TLS_PSK_WITH_AES_256_GCM_SHA384 (SHA-384
+     * PRF and transcript) */
+    static const uint8_t psk[16] = {0xca, 0x19, 0xe0, 0x28, 0xa8, 0xa3, 0x72, 0xad,
+                                    0x2d, 0x32, 0x5f, 0x95, 0x0f, 0xca, 0xce, 0xed};
+    static const char *const files[] = {"tls12-aes128ccm.records", "tls12-aes256gcm.records"};
+    static const uint16_t suites[] = {0xc0a4, 0x00a9};
+    for (int i = 0; i < 2; i++) {
+        tlsa_keys_conn *c = tlsa_keys_conn_new(NULL, NULL);
+        CU_ASSERT_EQUAL(tlsa_keys_conn_set_psk(c, psk, sizeof psk), TLSA_E_OK);
+        replay *r = new_replay();
+        run(c, files[i], r);
+        CU_ASSERT_EQUAL(tlsa_keys_conn_suite(c), suites[i]);
+        expect_both_ok(c);
+        CU_ASSERT(app_starts(r, 0, "GET /"));
+        CU_ASSERT(r->app_len[1] > 0);
+        CU_ASSERT_EQUAL(r->no_keys[0] + r->no_keys[1] + r->failed[0] + r->failed[1], 0);
+        tlsa_keys_conn_free(c);
+        free(r);
+    }
+    /* a wrong PSK: the Finished records do not authenticate */
+    uint8_t bad[16];
+    memcpy(bad, psk, 16);
+    bad[0] ^= 1;
+    tlsa_keys_conn *c = tlsa_keys_conn_new(NULL, NULL);
+    CU_ASSERT_EQUAL(tlsa_keys_conn_set_psk(c, bad, sizeof bad), TLSA_E_OK);
+    CU_ASSERT_EQUAL(tlsa_keys_conn_set_psk(c, bad, 0), TLSA_E_INVALID_ARGUMENT);
+    replay *r = new_replay();
+    run(c, files[0], r);
+    CU_ASSERT(r->failed[0] > 0 && r->failed[1] > 0);
+    CU_ASSERT_EQUAL(tlsa_keys_conn_finished(c, TLSA_FROM_CLIENT), TLSA_FIN_UNKNOWN);
+    tlsa_keys_conn_free(c);
+    free(r);
+}
+
 static void test_hostile_inputs(void) {
     tlsa_keys_conn *c = tlsa_keys_conn_new(NULL, NULL);
     uint8_t out[64], inner;
@@ -352,4 +387,5 @@ TLSA_TEST_MAIN("keys_conn", {"TLS 1.3 full handshake (tls13-rfc8446 #0)", test_t
                 test_tls12_rsa},
                {"TLS 1.2 GCM from pcapng DSBs; TLS 1.0 abbreviated CBC", test_tls12_keylog},
                {"TLS 1.2 ChaCha20-Poly1305, seven suites", test_tls12_chacha_suites},
+               {"TLS 1.2 plain PSK: AES-128-CCM, AES-256-GCM-SHA384", test_tls12_psk},
                {"hostile inputs", test_hostile_inputs})
