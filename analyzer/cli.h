@@ -140,7 +140,6 @@ typedef struct cli_server {
     const cli_cert_sum **certs; /* distinct leaf-first chains' certificates, by sha256 */
     uint32_t n_certs;
     const cli_conn_sum **conns;
-    const char **conn_files;
 } cli_server;
 
 typedef struct cli_servers {

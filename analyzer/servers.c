@@ -79,11 +79,9 @@ void cli_servers_build(cli_servers *s, cli_file *files, size_t n_files) {
             cli_server *sv = find(s, c);
             if (!sv)
                 continue;
-            if (!grow((void **)&sv->conns, sizeof *sv->conns, sv->n_conns) ||
-                !grow((void **)&sv->conn_files, sizeof *sv->conn_files, sv->n_conns))
+            if (!grow((void **)&sv->conns, sizeof *sv->conns, sv->n_conns))
                 continue;
             sv->conns[sv->n_conns] = c;
-            sv->conn_files[sv->n_conns] = f->in->path;
             sv->n_conns++;
             if (c->version)
                 count(&sv->versions, &sv->n_versions, c->version, 0);
@@ -129,7 +127,6 @@ void cli_servers_free(cli_servers *s) {
         free(sv->findings);
         free(sv->certs);
         free(sv->conns);
-        free(sv->conn_files);
     }
     free(s->v);
     memset(s, 0, sizeof *s);
