@@ -87,6 +87,21 @@ static void test_fields(void) {
     free(b.data);
 }
 
+/* Non-ASCII names stay UTF-8 (ESC_MSB off); RFC 2253 specials are escaped. */
+static void test_names_utf8(void) {
+    tg_spec s = {.cn = "Z\xc3\xbcrich, \"Test\"",
+                 .o = "A+B",
+                 .key = tg_key("EC", 0, "P-256"),
+                 .not_before = Y2021,
+                 .not_after = Y2021 + DAY,
+                 .ca = -1};
+    X509 *x = tg_cert(&s);
+    tlsa_cert_info ci = parse_x509(x);
+    CU_ASSERT_STRING_EQUAL(ci.subject, "CN=Z\xc3\xbcrich\\, \\\"Test\\\",O=A\\+B");
+    tlsa_cert_info_clear(&ci);
+    X509_free(x);
+}
+
 static void test_key_names(void) {
     struct {
         EVP_PKEY *k;
@@ -341,6 +356,6 @@ static void test_store_errors(void) {
 }
 
 TLSA_TEST_MAIN("cert", {"fields of a certificate", test_fields}, {"key names", test_key_names},
-               {"garbage DER", test_garbage}, {"host names", test_host},
-               {"chain verification", test_verify}, {"cache", test_cache},
-               {"trust store errors", test_store_errors})
+               {"UTF-8 names", test_names_utf8}, {"garbage DER", test_garbage},
+               {"host names", test_host}, {"chain verification", test_verify},
+               {"cache", test_cache}, {"trust store errors", test_store_errors})
