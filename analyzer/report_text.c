@@ -183,6 +183,8 @@ void cli_text_conn(tlsa_buf *b, const cli_opts *o, const char *file, const tlsa_
     tlsa_buf_printf(b, "     %s -> %s", cl, sv);
     if (c->roles_guessed)
         tlsa_buf_puts(b, " (roles guessed)");
+    if (c->mid_stream)
+        tlsa_buf_puts(b, " (capture started mid-connection)");
     tlsa_buf_puts(b, "\n     SNI           ");
     if (c->ch.sni.len)
         tx_blob(b, c->ch.sni.data, c->ch.sni.len);
