@@ -94,14 +94,16 @@ static void feed_init(void) {
     auditor = tlsa_auditor_new(&ac, &err, msg, sizeof msg);
     if (auditor == NULL) {
         config_error = g_strdup_printf("%s%s%s", tlsa_strerror(err), msg[0] ? ": " : "", msg);
-        ws_warning("tlsaudit: the audit could not be configured (%s); findings are off",
-                   config_error);
+        /* Fall back to the defaults (system trust store, default policy) rather than no audit. */
+        memset(&ac, 0, sizeof ac);
+        auditor = tlsa_auditor_new(&ac, &err, msg, sizeof msg);
+        ws_warning("tlsaudit: the audit preferences could not be applied (%s); %s", config_error,
+                   auditor != NULL ? "using the defaults" : "findings are off");
     }
 
     tlsa_engine_config cfg;
     memset(&cfg, 0, sizeof cfg);
-    tlsa_limits_default(&cfg.limits);
-    cfg.limits.idle_timeout = 0; /* Wireshark shows whole files: end flows at FIN/RST or EOF */
+    tlsa_limits_default(&cfg.limits); /* the CLI's defaults too: same connections, same findings */
     cfg.auditor = auditor;
     cfg.on_step = on_step;
     cfg.on_conn = on_conn;

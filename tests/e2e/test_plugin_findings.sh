@@ -79,4 +79,19 @@ for s in 17-cert-expired 02-tls10 19-cert-self-signed; do
     break
 done
 
+# A trust store that cannot be loaded: an expert info says so and the audit falls back to the
+# defaults (findings still shown).
+cap="$TLSA_SHARED/captures/wireshark/tls12-aes256gcm.pcap"
+if [ -f "$cap" ]; then
+    in=$(plugin_input "$cap")
+    v=$(tshark_plugin -n -r "$in" -2 -o tlsaudit.ca_file:/nonexistent/ca.pem -Y tlsaudit.conn -V 2>/dev/null)
+    if grep -q "tlsaudit preferences could not be applied: .*nonexistent/ca.pem" <<< "$v" &&
+        grep -q "Finding: " <<< "$v"; then
+        pass "unreadable tlsaudit.ca_file: expert info shown, audit falls back to the defaults"
+    else
+        fail "unreadable tlsaudit.ca_file not reported:"
+        echo "$v" | sed -n '/TLS Handshake Audit/,$p' | head -20
+    fi
+fi
+
 plugin_finish
