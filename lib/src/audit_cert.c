@@ -112,7 +112,13 @@ static void check_trust(tlsa_audit_ctx *x, tlsa_chain *ch, int64_t now, uint64_t
                         s->depth, s->subject);
         return;
     }
-    snprintf(c->chain_verdict, sizeof c->chain_verdict, "verified to %s", ch->root_subject);
+    int n = snprintf(c->chain_verdict, sizeof c->chain_verdict, "verified to %s", ch->root_subject);
+    for (uint32_t i = 1; i < ch->n && n >= 0 && (size_t)n < sizeof c->chain_verdict; i++)
+        if (!ch->x[i]) { /* an extra that did not parse did not stop verification */
+            snprintf(c->chain_verdict + n, sizeof c->chain_verdict - (size_t)n,
+                     "; certificate %u does not parse", i);
+            break;
+        }
 }
 
 static void check_host(tlsa_audit_ctx *x, const tlsa_chain *ch, uint64_t frame) {

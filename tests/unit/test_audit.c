@@ -796,6 +796,15 @@ static void test_cert_untrusted(void) {
                   "unable to get local issuer certificate at depth 0 (CN=www.a.com); certificate "
                   "1 does not parse");
     tlsa_audit_clear(&c);
+    /* A garbage extra after a complete chain: verified, and the verdict says what was skipped. */
+    tlsa_blob three[3] = {mixed[0], tg_der(p.inter), junk[0]};
+    c.server_chain = (tlsa_blob_list){three, 3};
+    CU_ASSERT_EQUAL(tlsa_audit_conn(a, &c), TLSA_E_OK);
+    CU_ASSERT_STRING_EQUAL(c.chain_verdict,
+                           "verified to CN=Test Root; certificate 2 does not parse");
+    CU_ASSERT_EQUAL(c.n_findings, 0);
+    tlsa_audit_clear(&c);
+    free(three[1].data);
     tlsa_auditor_free(a);
     free(mixed[0].data);
     free_pki(&p);
