@@ -62,6 +62,19 @@ while IFS= read -r cap; do
     fi
 done <<< "$captures"
 
+# The other public captures (DTLS, QUIC, EAP-TLS, compressed originals): no crash, exit 0.
+others=0
+for cap in "$TLSA_SHARED"/captures/wireshark/*; do
+    [ -f "$cap" ] || continue
+    grep -qxF "$cap" <<< "$captures" && continue
+    others=$((others + 1))
+    in=$(plugin_input "$cap")
+    if ! tshark_plugin -n -r "$in" -2 -q -z tlsaudit,tree > /dev/null 2> "$work/other.err"; then
+        fail "$(basename "$cap"): tshark -2 -z tlsaudit,tree failed: $(head -3 "$work/other.err")"
+    fi
+done
+[ "$PLUGIN_FAILS" -eq 0 ] && pass "$others other public captures: exit 0"
+
 # Byte highlighting: a step item covers the message's bytes in this frame, as Wireshark's own
 # tls.handshake item does (sample 04: ServerHello, Certificate, ServerKeyExchange, ServerHelloDone
 # in one segment).
