@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# The benchmark: every tool on the same files in the same invocation.
+#   bench/run.sh [--runs N] FILE...        (default: the corpus made by bench/make-corpus.sh)
+# Prints per tool and file: median wall time, MB/s, packets/s, handshakes/s, peak RSS, and the
+# ratio to the libpcap floor. Needs a build in build/ (scripts/run-samples.sh or test-all.sh).
+# Peers are run when installed: tshark (with and without the tlsaudit plugin), ndpiReader,
+# ssldump (bench/install-peers.sh installs them).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(dirname "$here")
+build=${TLSA_BUILD:-$top/build}
+runs=3
+if [ "${1:-}" = --runs ]; then
+    runs=$2
+    shift 2
+fi
+files=("$@")
+[ ${#files[@]} -gt 0 ] || files=("$here"/corpus/*.pcap)
+tlsaudit=$build/analyzer/tlsaudit
+floor=$build/bench/floor
+[ -x "$floor" ] || { mkdir -p "$build/bench"; cc -O2 -o "$floor" "$here/floor.c" -lpcap; }
+[ -x "$tlsaudit" ] || { echo "run.sh: build tlsaudit first ($tlsaudit missing)" >&2; exit 2; }
+
+plugin_home=""
+if [ -f "$build/plugin/tlsaudit.so" ]; then
+    plugin_home=$(mktemp -d)
+    chmod 755 "$plugin_home"
+    mkdir -p "$plugin_home/.local/lib/wireshark/plugins/4.0/epan"
+    cp "$build/plugin/tlsaudit.so" "$plugin_home/.local/lib/wireshark/plugins/4.0/epan/"
+    chmod -R a+rX "$plugin_home"
+fi
+as_user() { setpriv --reuid=nobody --regid=nogroup --clear-groups env HOME="$1" "${@:2}"; }
+
+# measure NAME CMD... → "seconds maxrss_kb" (median wall time over $runs runs)
+measure() {
+    local name=$1
+    shift
+    local times=() rss=0
+    for _ in $(seq "$runs"); do
+        local out
+        out=$( { /usr/bin/time -f '%e %M' "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -1)
+        times+=("${out% *}")
+        local r=${out#* }
+        [ "$r" -gt "$rss" ] && rss=$r
+    done
+    local med
+    med=$(printf '%s\n' "${times[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+    echo "$med $rss"
+}
+
+printf '# tlsaudit benchmark, %s, %s, %s cores, %s runs (median)\n' "$(date -u +%F)" \
+    "$(uname -m)" "$(nproc)" "$runs"
+printf '| file | tool | wall s | MB/s | Mpkt/s | handshakes/s | peak RSS MB | x floor |\n'
+printf '|---|---|---|---|---|---|---|---|\n'
+for f in "${files[@]}"; do
+    [ -r "$f" ] || continue
+    chmod a+r "$f"
+    bytes=$(stat -c %s "$f")
+    pkts=$("$floor" "$f" | awk '{print $1}')
+    hs=$("$tlsaudit" --format jsonl --quiet --no-system-ca "$f" | wc -l)
+    read -r floor_s floor_rss < <(measure floor "$floor" "$f")
+    row() { # tool seconds rss
+        awk -v f="$(basename "$f")" -v t="$1" -v s="$2" -v r="$3" -v b="$bytes" -v p="$pkts" \
+            -v h="$hs" -v fl="$floor_s" 'BEGIN {
+                s = (s < 0.005) ? 0.005 : s; fl = (fl < 0.005) ? 0.005 : fl;
+                printf "| %s | %s | %.2f | %.0f | %.2f | %.0f | %.0f | %.1f |\n",
+                       f, t, s, b / 1048576 / s, p / 1e6 / s, h / s, r / 1024, s / fl }'
+    }
+    row "libpcap floor" "$floor_s" "$floor_rss"
+    read -r s r < <(measure jsonl "$tlsaudit" --format jsonl --quiet --no-system-ca "$f")
+    row "tlsaudit jsonl" "$s" "$r"
+    read -r s r < <(measure text "$tlsaudit" --quiet --no-system-ca "$f")
+    row "tlsaudit text" "$s" "$r"
+    if command -v tshark >/dev/null; then
+        tsh=(tshark -n -r "$f" -Y tls.handshake -T fields -e frame.number -e tls.handshake.type)
+        if [ -n "$plugin_home" ]; then
+            empty=$(mktemp -d)
+            chmod 755 "$empty"
+            read -r s0 r < <(measure tshark as_user "$empty" "${tsh[@]}")
+            row "tshark -Y tls.handshake" "$s0" "$r"
+            read -r s1 r < <(measure tshark_plugin as_user "$plugin_home" "${tsh[@]}")
+            row "tshark + tlsaudit plugin" "$s1" "$r"
+            awk -v a="$s0" -v b="$s1" 'BEGIN { printf "| | plugin overhead | %.1f %% | | | | | |\n", (b - a) / a * 100 }'
+            rm -rf "$empty"
+        else
+            read -r s r < <(measure tshark "${tsh[@]}")
+            row "tshark -Y tls.handshake" "$s" "$r"
+        fi
+    fi
+    if command -v ndpiReader >/dev/null; then
+        read -r s r < <(measure ndpi ndpiReader -i "$f" -q)
+        row "ndpiReader" "$s" "$r"
+    fi
+    if command -v ssldump >/dev/null; then
+        read -r s r < <(measure ssldump ssldump -n -r "$f")
+        row "ssldump" "$s" "$r"
+    fi
+done
+[ -n "$plugin_home" ] && rm -rf "$plugin_home"
