@@ -668,8 +668,12 @@ void tlsa_conn_record(tlsa_tls *t, int side, const tlsa_rec *in) {
         break;
     case TLSA_CT_HANDSHAKE:
         if (r->v2) {
+            /* The SSLv2 body starts with msg_type (1); the parser takes what follows. */
+            tlsa_cur b = tlsa_cur_make(r->payload, r->len);
+            if (tlsa_cur_skip(&b, 1) != TLSA_E_OK)
+                break;
             learn_roles(t, side, true);
-            on_client_hello(t, side, r->payload + 1, r->len - 1, r->start, r->end, true);
+            on_client_hello(t, side, tlsa_cur_ptr(&b), tlsa_cur_left(&b), r->start, r->end, true);
         } else if (r->encrypted) {
             on_encrypted_handshake(t, side, r);
         } else {

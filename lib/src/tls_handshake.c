@@ -39,6 +39,12 @@ static uint32_t msg_len(const uint8_t *p) {
     return len;
 }
 
+static uint8_t msg_type(const uint8_t *p) {
+    tlsa_cur c = tlsa_cur_make(p, 4);
+    uint8_t type = 0;
+    return tlsa_cur_u8(&c, &type) == TLSA_E_OK ? type : 0;
+}
+
 /* A header announcing more than the limit: note it and drop the whole message. */
 static bool too_long(tlsa_tls *t, int side, uint8_t type, uint32_t len, uint64_t at) {
     if (len <= t->limits.max_message)
@@ -48,6 +54,15 @@ static bool too_long(tlsa_tls *t, int side, uint8_t type, uint32_t len, uint64_t
                      (unsigned long long)at, t->limits.max_message);
     t->side[side].hs_skip = 4u + (uint64_t)len;
     return true;
+}
+
+/* One whole message (header included) in msg: split off the header, hand over the body. */
+static void deliver(tlsa_tls *t, int side, tlsa_cur msg, uint64_t start, uint64_t end) {
+    uint8_t type = 0;
+    uint32_t len = 0;
+    if (tlsa_cur_u8(&msg, &type) || tlsa_cur_u24(&msg, &len) || tlsa_cur_left(&msg) != len)
+        return;
+    tlsa_conn_message(t, side, type, tlsa_cur_ptr(&msg), len, start, end);
 }
 
 void tlsa_hs_feed(tlsa_tls *t, int side, const uint8_t *p, size_t len, uint64_t start_off) {
@@ -66,15 +81,14 @@ void tlsa_hs_feed(tlsa_tls *t, int side, const uint8_t *p, size_t len, uint64_t 
         if (s->hs_n == 0 && left >= 4) {
             const uint8_t *h = tlsa_cur_ptr(&in);
             uint32_t mlen = msg_len(h);
-            if (too_long(t, side, h[0], mlen, here))
+            if (too_long(t, side, msg_type(h), mlen, here))
                 continue;
             if ((uint64_t)mlen + 4 <= left) {
                 /* The whole message is here: no copy. */
                 tlsa_cur msg;
                 if (tlsa_cur_sub(&in, 4u + mlen, &msg))
                     return;
-                const uint8_t *m = tlsa_cur_ptr(&msg);
-                tlsa_conn_message(t, side, m[0], m + 4, mlen, here, here + 4 + mlen);
+                deliver(t, side, msg, here, here + 4 + mlen);
                 continue;
             }
         }
@@ -97,7 +111,7 @@ void tlsa_hs_feed(tlsa_tls *t, int side, const uint8_t *p, size_t len, uint64_t 
         }
         if (s->hs_n == 4) {
             uint32_t mlen = msg_len(s->hs);
-            if (too_long(t, side, s->hs[0], mlen, s->hs_start)) {
+            if (too_long(t, side, msg_type(s->hs), mlen, s->hs_start)) {
                 s->hs_skip -= 4; /* the header is already consumed */
                 s->hs_n = 0;
                 continue;
@@ -108,7 +122,7 @@ void tlsa_hs_feed(tlsa_tls *t, int side, const uint8_t *p, size_t len, uint64_t 
             size_t n_msg = s->hs_n;
             s->hs_n = 0; /* before the call: the state machine may feed again */
             /* The end is where the last byte sits in the stream (record headers between). */
-            tlsa_conn_message(t, side, s->hs[0], s->hs + 4, n_msg - 4, start, start_off + in.pos);
+            deliver(t, side, tlsa_cur_make(s->hs, n_msg), start, start_off + in.pos);
         }
     }
 }

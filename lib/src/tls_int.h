@@ -23,6 +23,7 @@ typedef struct tlsa_side {
     size_t win_n, win_cap;
     uint64_t win_off; /* stream offset of win[0] */
     uint64_t scanned; /* bytes hunted through before the first sync */
+    uint64_t lost_at; /* stream offset where synchronisation was lost */
 
     /* Record layer. */
     uint8_t rl_state;

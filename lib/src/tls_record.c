@@ -93,6 +93,7 @@ static void lose_sync(tlsa_side *s) {
     s->rl_state = TLSA_RL_HEADER;
     s->win_n = 0;
     s->win_off = s->rec_start + 1;
+    s->lost_at = s->rec_start;
     if (s->hdr_n > 1) {
         uint8_t *w = realloc(s->win, s->hdr_n);
         if (w) {

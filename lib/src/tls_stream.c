@@ -70,45 +70,64 @@ void tlsa_tls_free(tlsa_tls *t) {
 /* What a hunt finds at one position of the window. */
 enum hunt_result { HUNT_NO, HUNT_MAYBE, HUNT_SYNC, HUNT_SYNC_V2 };
 
-/* The bytes at p (n available) start a TLS record that opens a handshake: a ClientHello or
- * ServerHello record header, "16 03 0x LL LL 01|02". */
-static bool hello_record(const uint8_t *p, size_t n) {
-    if (n < 6 || !tlsa_rl_plausible(p) || p[0] != TLSA_CT_HANDSHAKE)
+/* The first bytes of a cursor, without consuming them: a view of up to 6 header bytes. */
+typedef struct peek {
+    uint8_t b[6];
+    size_t n;
+} peek;
+
+static peek peek_at(tlsa_cur c) {
+    peek k = {{0}, 0};
+    while (k.n < sizeof(k.b) && tlsa_cur_u8(&c, &k.b[k.n]) == TLSA_E_OK)
+        k.n++;
+    return k;
+}
+
+/* A TLS record that opens a handshake: a ClientHello or ServerHello record header,
+ * "16 03 0x LL LL 01|02". */
+static bool hello_record(const peek *k) {
+    if (k->n < 6 || !tlsa_rl_plausible(k->b) || k->b[0] != TLSA_CT_HANDSHAKE)
         return false;
-    return p[5] == TLSA_HS_CLIENT_HELLO || p[5] == TLSA_HS_SERVER_HELLO;
+    return k->b[5] == TLSA_HS_CLIENT_HELLO || k->b[5] == TLSA_HS_SERVER_HELLO;
 }
 
 /* SSLv2-compatible ClientHello (RFC 5246 §E.2): 2-byte length with the high bit set, msg_type 1,
  * version 0x0002 or 0x03xx. Only at the very start of a stream. */
-static bool sslv2_hello(const uint8_t *p, size_t n) {
-    if (n < 5 || !(p[0] & 0x80) || p[2] != 1)
+static bool sslv2_hello(const peek *k) {
+    const uint8_t *b = k->b;
+    if (k->n < 5 || !(b[0] & 0x80) || b[2] != 1)
         return false;
-    size_t len = (size_t)((p[0] & 0x7f) << 8 | p[1]);
-    bool v = (p[3] == 0 && p[4] == 2) || (p[3] == 3 && p[4] <= 4);
+    size_t len = (size_t)((b[0] & 0x7f) << 8 | b[1]);
+    bool v = (b[3] == 0 && b[4] == 2) || (b[3] == 3 && b[4] <= 4);
     return v && len >= 9 + 3 && len <= TLSA_MAX_RECORD;
 }
 
 static enum hunt_result hunt_at(const tlsa_tls *t, const tlsa_side *s, size_t i) {
-    const uint8_t *p = s->win + i;
-    size_t n = s->win_n - i;
-    if (s->win_off + i == 0 && !s->ever_synced && sslv2_hello(p, n))
-        return HUNT_SYNC_V2;
-    if (n < 5)
-        return HUNT_MAYBE;
-    if (hello_record(p, n))
-        return HUNT_SYNC;
-    if (!tlsa_rl_plausible(p))
+    tlsa_cur c = tlsa_cur_make(s->win, s->win_n);
+    if (tlsa_cur_skip(&c, i))
         return HUNT_NO;
-    if (p[0] == TLSA_CT_HANDSHAKE && n < 6)
+    peek k = peek_at(c);
+    if (s->win_off + i == 0 && !s->ever_synced && sslv2_hello(&k))
+        return HUNT_SYNC_V2;
+    if (k.n < 5)
+        return HUNT_MAYBE;
+    if (hello_record(&k))
+        return HUNT_SYNC;
+    if (!tlsa_rl_plausible(k.b))
+        return HUNT_NO;
+    if (k.b[0] == TLSA_CT_HANDSHAKE && k.n < 6)
         return HUNT_MAYBE;
     /* Once the flow is known to be TLS, a plausible header is enough; before that, the record
      * must be followed by another plausible header (two in a row rarely happen by chance). */
     if (t->verdict == TLSA_TLS_YES)
         return HUNT_SYNC;
-    size_t next = 5u + (size_t)(p[3] << 8 | p[4]);
-    if (n < next + 5)
+    size_t next = 5u + (size_t)(k.b[3] << 8 | k.b[4]);
+    if (tlsa_cur_skip(&c, next))
         return HUNT_MAYBE;
-    return tlsa_rl_plausible(p + next) ? HUNT_SYNC : HUNT_NO;
+    peek k2 = peek_at(c);
+    if (k2.n < 5)
+        return HUNT_MAYBE;
+    return tlsa_rl_plausible(k2.b) ? HUNT_SYNC : HUNT_NO;
 }
 
 /* Scan the window; on success return the position and kind, else drop what can never match. */
@@ -155,18 +174,27 @@ static bool win_append(tlsa_side *s, const uint8_t *p, size_t n) {
 /* Sync found at window position `at`: the side now reads records from there. */
 static void on_sync(tlsa_tls *t, int side, size_t at, bool v2) {
     tlsa_side *s = &t->side[side];
-    const uint8_t *p = s->win + at;
     uint64_t where = s->win_off + at;
+    tlsa_cur c = tlsa_cur_make(s->win, s->win_n);
+    peek k = {{0}, 0};
+    if (tlsa_cur_skip(&c, at) == TLSA_E_OK)
+        k = peek_at(c);
+    bool client_hello = v2 || (k.n >= 6 && hello_record(&k) && k.b[5] == TLSA_HS_CLIENT_HELLO);
+    bool hello = v2 || hello_record(&k);
     if (!s->ever_synced) {
         s->ever_synced = true;
-        /* Plaintext before a ClientHello is a STARTTLS-style prelude. */
-        if (v2 || (s->win_n - at >= 6 && p[5] == TLSA_HS_CLIENT_HELLO))
-            if (where > t->conn.prelude_bytes)
-                t->conn.prelude_bytes = where;
+        /* Plaintext before a ClientHello is a STARTTLS-style prelude; other bytes before the
+         * first record mean the capture started inside the stream. */
+        if (client_hello && where > t->conn.prelude_bytes)
+            t->conn.prelude_bytes = where;
+        else if (!hello && where > 0)
+            tlsa_tls_problem(t, side, TLSA_E_NOT_TLS,
+                             "%llu bytes before the first record (capture started mid-stream)",
+                             (unsigned long long)where);
     } else {
-        tlsa_tls_problem(t, side, TLSA_E_BAD_PACKET,
-                         "resynchronised at offset %llu after damaged or missing bytes",
-                         (unsigned long long)where);
+        tlsa_tls_problem(t, side, TLSA_E_NOT_TLS,
+                         "%llu bytes skipped before resynchronising at offset %llu",
+                         (unsigned long long)(where - s->lost_at), (unsigned long long)where);
     }
     s->synced = true;
     s->v2_next = v2;
@@ -262,6 +290,7 @@ void tlsa_tls_gap(tlsa_tls *t, int side, uint64_t len, uint64_t frame) {
     if (tlsa_rl_gap(t, side, len))
         return;
     s->win_off = s->off;
+    s->lost_at = s->off;
     tlsa_tls_problem(t, side, TLSA_E_TRUNCATED, "%llu bytes missing from the stream at offset %llu",
                      (unsigned long long)len, (unsigned long long)(s->off - len));
 }

@@ -226,6 +226,11 @@ static void test_mid_stream(void) {
     CU_ASSERT_EQUAL(f.n_steps, 0);
     CU_ASSERT_TRUE(c->mid_stream);
     CU_ASSERT_TRUE(c->roles_guessed);
+    CU_ASSERT_EQUAL_FATAL(c->n_problems, 1);
+    CU_ASSERT_EQUAL(c->problems[0].err, TLSA_E_NOT_TLS);
+    CU_ASSERT_EQUAL(c->problems[0].dir, TLSA_FROM_SERVER);
+    CU_ASSERT_STRING_EQUAL(c->problems[0].what,
+                           "37 bytes before the first record (capture started mid-stream)");
     /* Port 443 is side 1: it stays the server. */
     CU_ASSERT_EQUAL(c->server.port, 443);
     CU_ASSERT_EQUAL(c->dir[TLSA_FROM_SERVER].app_data_records, 2);
