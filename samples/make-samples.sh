@@ -196,12 +196,13 @@ EOF
     issue nosan      int   rsa2048 nosan.tlsaudit.test       $V0 $V1 leaf_nosan ""
     issue leafca     int   rsa2048 leafca.tlsaudit.test      $V0 $V1 leaf_ca   DNS:leafca.tlsaudit.test
     issue clientonly int   rsa2048 clientonly.tlsaudit.test  $V0 $V1 leaf_clientonly DNS:clientonly.tlsaudit.test
+    issue soon       int   rsa2048 soon.tlsaudit.test        20260415000000Z 20260615000000Z leaf DNS:soon.tlsaudit.test
     issue longchain  int-c rsa2048 longchain.tlsaudit.test   $V0 $V1 leaf      DNS:longchain.tlsaudit.test
 
     cp "$PKI/root.pem" "$PKI/ca.pem"
     # chains as the servers send them (leaf first)
     local n
-    for n in server ecdsa mail client expired notyet wild weakkey sha1 longlife nosan leafca clientonly; do
+    for n in server ecdsa mail client soon expired notyet wild weakkey sha1 longlife nosan leafca clientonly; do
         cat "$PKI/$n.pem" "$PKI/int.pem" > "$PKI/$n-chain.pem"
         cp "$PKI/int.pem" "$PKI/$n-inter.pem"
     done
@@ -661,12 +662,12 @@ s50() {
 }
 s51() {
     CUR=51-mixed-non-tls; begin "$CUR"
-    # plain HTTP and a DNS-like UDP exchange around one TLS connection
+    # plain HTTP and a DNS exchange (UDP 53) around one TLS connection
     python3 "$LIBDIR/plain_traffic.py" http-server 8080 >"$LOG/http.log" 2>&1 &
     SRV_PID=$!; PIDS+=("$SRV_PID"); wait_listen 8080
     python3 "$LIBDIR/plain_traffic.py" http-client 8080 || die "plain http failed"
     wait "$SRV_PID" || die "plain http server failed"
-    python3 "$LIBDIR/plain_traffic.py" dns 5353 || die "dns exchange failed"
+    python3 "$LIBDIR/plain_traffic.py" dns 53 || die "dns exchange failed"
     srv_ossl 4433 1 "${S_CHAIN[@]}"
     cli_ossl 4433 -tls1_2 -servername $SNI "${CA[@]}"
     wait_srv
@@ -712,6 +713,50 @@ s54() {
         --priority 'NORMAL:-VERS-ALL:+VERS-TLS1.2:%DISABLE_SAFE_RENEGOTIATION'
     stop_srv; end
 }
+s55() {
+    # chain sent out of issuing order: leaf, int-a, int-b, int-c (should be leaf, int-c, int-b, int-a)
+    CUR=55-cert-chain-order; begin "$CUR"
+    cat "$PKI/int-a.pem" "$PKI/int-b.pem" "$PKI/int-c.pem" > "$WORK/misordered.pem"
+    srv_ossl 4433 1 -cert "$PKI/longchain.pem" -cert_chain "$WORK/misordered.pem" -key "$PKI/longchain.key"
+    cli_ossl 4433 -tls1_2 -servername longchain.tlsaudit.test "${CA[@]}"
+    wait_srv; end
+}
+s56() {
+    CUR=56-cert-expires-soon
+    cert_case 4433 soon soon.tlsaudit.test
+}
+s57() {
+    # TLS_FALLBACK_SCSV in a TLS 1.2 ClientHello to a TLS 1.3 server: inappropriate_fallback alert
+    CUR=57-fallback-scsv; begin "$CUR"
+    srv_ossl 4433 1 "${S_CHAIN[@]}"
+    if req | timeout 15 openssl s_client -connect 127.0.0.1:4433 -quiet -tls1_2 -fallback_scsv \
+        -keylogfile "$KEYS/$CUR.keys" -servername $SNI "${CA[@]}" >"$LOG/s_client.out" 2>"$LOG/s_client.err"; then
+        die "server accepted a fallback ClientHello"
+    fi
+    grep -q 'inappropriate fallback' "$LOG/s_client.err" || die "no inappropriate_fallback alert"
+    wait "$SRV_PID" || true
+    end
+}
+s58() {
+    CUR=58-ske-sha1; begin "$CUR"
+    srv_gnutls 8443 "${G_CHAIN[@]}" --priority 'NORMAL:-VERS-ALL:+VERS-TLS1.2:+SIGN-RSA-SHA1'
+    cli_gnutls 8443 --insecure --sni-hostname=$SNI \
+        --priority 'NORMAL:-VERS-ALL:+VERS-TLS1.2:-SIGN-ALL:+SIGN-RSA-SHA1'
+    stop_srv; end
+}
+s59() {
+    CUR=59-heartbeat; begin "$CUR"
+    srv_gnutls 8443 "${G_CHAIN[@]}" --heartbeat --priority 'NORMAL:-VERS-ALL:+VERS-TLS1.2'
+    cli_gnutls 8443 --insecure --sni-hostname=$SNI --heartbeat --priority 'NORMAL:-VERS-ALL:+VERS-TLS1.2'
+    stop_srv; end
+}
+s60() {
+    CUR=60-weak-curve; begin "$CUR"
+    srv_gnutls 8443 "${G_CHAIN[@]}" --priority 'NORMAL:-VERS-ALL:+VERS-TLS1.2:+GROUP-SECP192R1'
+    cli_gnutls 8443 --insecure --sni-hostname=$SNI \
+        --priority 'NORMAL:-VERS-ALL:+VERS-TLS1.2:-GROUP-ALL:+GROUP-SECP192R1'
+    stop_srv; end
+}
 
 # ---------------------------------------------------------------------------
 main() {
@@ -724,7 +769,8 @@ main() {
     fi
     mkdir -p "$KEYS" "$EXP"
     local s all=(s01 s02 s03 s04 s05 s06 s07 s08 s09 s10 s11 s12 s13 s14 s15 s16 s_certs
-                 s32 s33 s34 s35 s36 s37 s38 s39 s40 s41 s42 s43 s44 s45 s46 s47 s48 s49 s50 s51 s52 s53 s54)
+                 s32 s33 s34 s35 s36 s37 s38 s39 s40 s41 s42 s43 s44 s45 s46 s47 s48 s49 s50 s51 s52 s53 s54
+                 s55 s56 s57 s58 s59 s60)
     [ ${#only[@]} -gt 0 ] && all=("${only[@]}")
     for s in "${all[@]}"; do
         "$s"

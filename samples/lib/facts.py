@@ -15,10 +15,11 @@ FIELDS = [
     "tls.handshake.extensions_server_name", "tls.handshake.extension.type",
     "tls.handshake.extensions_alpn_str", "tls.handshake.extensions_key_share_group",
     "tls.handshake.server_named_curve", "tls.handshake.p_len", "tls.alert_message.desc",
+    "tls.alert_message.level",
     "tls.handshake.session_id_length",
 ]
 VERSIONS = {0x0300: "SSL 3.0", 0x0301: "TLS 1.0", 0x0302: "TLS 1.1", 0x0303: "TLS 1.2", 0x0304: "TLS 1.3"}
-GROUPS = {23: "secp256r1", 24: "secp384r1", 25: "secp521r1", 29: "x25519", 30: "x448",
+GROUPS = {19: "secp192r1", 21: "secp224r1", 23: "secp256r1", 24: "secp384r1", 25: "secp521r1", 29: "x25519", 30: "x448",
           256: "ffdhe2048", 257: "ffdhe3072", 4588: "X25519MLKEM768"}
 _SUITES = None
 
@@ -59,7 +60,7 @@ def facts(path):
                              "tls": False, "client_hellos": 0, "server_hellos": 0, "hs_types": [],
                              "ch_versions": [], "ch_ext": [], "sh_ext": [], "ch_suites": [], "version": None,
                              "cipher": None, "sni": None, "alpn": None, "group": None, "dh_bits": None,
-                             "alerts": [], "alert_records": 0, "appdata_records": 0}
+                             "alerts": [], "fatal_alerts": [], "alert_records": 0, "appdata_records": 0}
             order.append(st)
         if row["tcp.flags.syn"] in ("1", "True") and row["tcp.flags.ack"] in ("0", "False"):
             c["client_port"], c["server_port"] = int(row["tcp.srcport"]), int(row["tcp.dstport"])
@@ -72,6 +73,8 @@ def facts(path):
         c["hs_types"] += htypes
         if row["tls.alert_message.desc"]:
             c["alerts"] += ints(row["tls.alert_message.desc"])
+            c["fatal_alerts"] += [d for d, lv in zip(ints(row["tls.alert_message.desc"]),
+                                                     ints(row["tls.alert_message.level"])) if lv == 2]
         if 1 in htypes:
             c["client_hellos"] += 1
             if c["client_port"] is None:
