@@ -597,14 +597,37 @@ static void on_encrypted_handshake(tlsa_tls *t, int side, const tlsa_rec *r) {
                     : "encrypted; a HelloRequest or a post-handshake message");
 }
 
-/* TLS 1.3: every protected record has the outer type application_data. */
+/* TLS 1.3 record sizes without padding (RFC 8446 §5.2): inner plaintext + content type byte +
+ * AEAD tag (8 bytes for AES-128-CCM-8, else 16). Finished carries the transcript hash (48 bytes
+ * for the SHA-384 suite, else 32). */
+static uint32_t tls13_tag(uint16_t suite) {
+    return suite == 0x1305 ? 8u : 16u;
+}
+static uint32_t tls13_finished_len(uint16_t suite) {
+    return 4u + (suite == 0x1302 ? 48u : 32u) + 1u + tls13_tag(suite);
+}
+
+/* TLS 1.3: every protected record has the outer type application_data; which message it holds
+ * is guessed from its position and, for the client, its size. */
 static void on_tls13_protected(tlsa_tls *t, int side, const tlsa_rec *r) {
     tlsa_conn *c = &t->conn;
     int dir = t->dir_of[side];
     tlsa_hs_state *h = &t->hs;
+    uint32_t tag = tls13_tag(c->suite);
+    bool alert_size = r->len == 2u + 1u + tag;
     if (dir == TLSA_FROM_SERVER) {
         if (h->fin[TLSA_FROM_CLIENT])
             return; /* application data (or post-handshake messages) */
+        if (alert_size) {
+            add_alert(t, dir, true, 0, 0);
+            return;
+        }
+        if (h->client_flight) {
+            /* The server goes on after the client's flight: the client must have finished. */
+            h->fin[TLSA_FROM_CLIENT] = true;
+            c->dir[TLSA_FROM_CLIENT].finished_seen = true;
+            return;
+        }
         h->enc_server_records++;
         h->fin[dir] = true;
         c->dir[dir].finished_seen = true;
@@ -615,18 +638,30 @@ static void on_tls13_protected(tlsa_tls *t, int side, const tlsa_rec *r) {
     }
     if (h->fin[dir])
         return;
-    /* After 0-RTT data into an accepted PSK, the client's first protected record is most likely
-     * its EndOfEarlyData, then its Finished. */
-    if (t->early_records && c->sh.psk_selected && !h->eoed) {
-        h->eoed = true;
-        c->early_data = true;
-        add_step(t, dir, 7, TLSA_HS_END_OF_EARLY_DATA, true, r->len, r->start, r->end,
-                 "encrypted; after 0-RTT early data");
+    if (alert_size) {
+        add_alert(t, dir, true, 0, 0);
         return;
     }
-    h->fin[dir] = true;
-    c->dir[dir].finished_seen = true;
-    add_step(t, dir, 7, TLSA_HS_FINISHED, true, r->len, r->start, r->end, "encrypted");
+    if (r->len == tls13_finished_len(c->suite)) {
+        h->fin[dir] = true;
+        c->dir[dir].finished_seen = true;
+        add_step(t, dir, 7, TLSA_HS_FINISHED, true, r->len, r->start, r->end, "encrypted");
+        return;
+    }
+    if (t->early_records && !h->eoed) {
+        /* After 0-RTT data: EndOfEarlyData (empty message) ends it; other records are still
+         * early data sent before the ServerHello arrived. */
+        if (r->len == 4u + 1u + tag) {
+            h->eoed = true;
+            c->early_data = true;
+            add_step(t, dir, 7, TLSA_HS_END_OF_EARLY_DATA, true, r->len, r->start, r->end,
+                     "encrypted; ends the 0-RTT early data");
+        }
+        return;
+    }
+    h->client_flight = true;
+    add_step(t, dir, 5, TLSA_HS_UNKNOWN, true, r->len, r->start, r->end,
+             "encrypted; a client Certificate or CertificateVerify");
 }
 
 void tlsa_conn_record(tlsa_tls *t, int side, const tlsa_rec *in) {
@@ -700,6 +735,9 @@ void tlsa_conn_record(tlsa_tls *t, int side, const tlsa_rec *in) {
 
 void tlsa_conn_finalize(tlsa_tls *t) {
     tlsa_conn *c = &t->conn;
+    if (t->finalized) /* finish may be called again: derive once */
+        return;
+    t->finalized = true;
     c->complete = c->dir[TLSA_FROM_CLIENT].finished_seen && c->dir[TLSA_FROM_SERVER].finished_seen;
     if (is_tls13(t)) {
         c->kex.kind = TLSA_KEX_TLS13;

@@ -57,7 +57,11 @@ typedef struct tlsa_hs_state {
     uint32_t enc_server_records; /* TLS 1.3 encrypted server flight records */
     bool ccs[2];                 /* ChangeCipherSpec seen (clear or encrypted), by tlsa_dir */
     bool reneg;                  /* a renegotiation inside the encrypted channel is under way */
-    bool eoed;                   /* TLS 1.3: the client's EndOfEarlyData was placed */
+    bool eoed;
+    bool client_flight;
+    /* TLS 1.3: client records that are neither Finished nor alerts */ /* TLS 1.3: the client's
+                                                                          EndOfEarlyData was
+                                                                          placed */
 } tlsa_hs_state;
 
 struct tlsa_tls {
@@ -75,7 +79,8 @@ struct tlsa_tls {
     bool ch_offers_13;
     bool null_cipher; /* NULL encryption negotiated: "protected" records stay readable */
     uint8_t null_mac; /* MAC bytes at the end of each such record */
-    uint64_t frame;   /* the packet being processed */
+    bool finalized;
+    uint64_t frame; /* the packet being processed */
     tlsa_time ts;
 };
 

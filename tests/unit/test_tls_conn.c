@@ -308,7 +308,8 @@ static void test_hello_retry_request(void) {
     uint8_t enc[50] = {0};
     send_record(&f, 1, TLSA_CT_APPLICATION_DATA, enc, 50, 4);
     send_record(&f, 1, TLSA_CT_APPLICATION_DATA, enc, 30, 4);
-    send_record(&f, 0, TLSA_CT_APPLICATION_DATA, enc, 20, 5);
+    uint8_t fin[53] = {0}; /* Finished: 4 + 32 + 1 + 16 bytes */
+    send_record(&f, 0, TLSA_CT_APPLICATION_DATA, fin, 53, 5);
     send_record(&f, 0, TLSA_CT_APPLICATION_DATA, enc, 40, 6);
     send_record(&f, 1, TLSA_CT_APPLICATION_DATA, enc, 40, 7);
     tlsa_conn *c = tlsa_tls_finish(f.t, TLSA_END_FIN);
@@ -470,7 +471,80 @@ static void test_display_names(void) {
                            "no handshake message seen (the capture started after it)");
 }
 
-TLSA_TEST_MAIN("tls_conn", {"step numbers, TLS 1.2", test_step_numbers_tls12},
+/* Runs a TLS 1.3 handshake up to the server flight (two protected server records). */
+static void tls13_to_server_flight(feed *f) {
+    uint8_t body[200];
+    size_t n = mk_ch13(body);
+    send_msg(f, 0, TLSA_HS_CLIENT_HELLO, body, n, 1);
+    n = mk_sh13(body, false, 0x001d);
+    send_msg(f, 1, TLSA_HS_SERVER_HELLO, body, n, 2);
+    static uint8_t enc[900];
+    send_record(f, 1, TLSA_CT_APPLICATION_DATA, enc, 800, 2);
+    send_record(f, 1, TLSA_CT_APPLICATION_DATA, enc, 53, 2);
+}
+
+/* TLS 1.3 client authentication: Certificate and CertificateVerify records (step 5) before the
+ * Finished, told apart by the Finished record's size. */
+static void test_tls13_client_flight_sizes(void) {
+    feed f;
+    feed_open(&f, true);
+    tls13_to_server_flight(&f);
+    static uint8_t enc[900];
+    send_record(&f, 0, TLSA_CT_APPLICATION_DATA, enc, 700, 3);
+    send_record(&f, 0, TLSA_CT_APPLICATION_DATA, enc, 95, 3);
+    send_record(&f, 0, TLSA_CT_APPLICATION_DATA, enc, 53, 3);
+    send_record(&f, 1, TLSA_CT_APPLICATION_DATA, enc, 200, 4);
+    tlsa_conn *c = tlsa_tls_finish(f.t, TLSA_END_FIN);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+    ASSERT_STEPS(&f, "1c1@1 2s2@2 2s255e@2 2s255e@2 5c255e@3 5c255e@3 7c20e@3");
+    CU_ASSERT_TRUE(c->complete);
+    CU_ASSERT_EQUAL(c->last_step, 9);
+    feed_close(&f);
+}
+
+/* A client flight in one padded record: no Finished-sized record, but the server carries on,
+ * so the client finished. */
+static void test_tls13_client_flight_inferred(void) {
+    feed f;
+    feed_open(&f, true);
+    tls13_to_server_flight(&f);
+    static uint8_t enc[900];
+    send_record(&f, 0, TLSA_CT_APPLICATION_DATA, enc, 880, 3);
+    CU_ASSERT_EQUAL(f.n_steps, 5);
+    send_record(&f, 1, TLSA_CT_APPLICATION_DATA, enc, 300, 4);
+    tlsa_conn *c = tlsa_tls_finish(f.t, TLSA_END_FIN);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+    ASSERT_STEPS(&f, "1c1@1 2s2@2 2s255e@2 2s255e@2 5c255e@3");
+    CU_ASSERT_TRUE(c->complete);
+    feed_close(&f);
+}
+
+/* The client rejects the server's certificate: a 19-byte protected record is an alert (2 bytes +
+ * type + tag), not a Finished. */
+static void test_tls13_encrypted_alert(void) {
+    feed f;
+    feed_open(&f, true);
+    tls13_to_server_flight(&f);
+    static uint8_t enc[19];
+    send_record(&f, 0, TLSA_CT_APPLICATION_DATA, enc, 19, 3);
+    tlsa_conn *c = tlsa_tls_finish(f.t, TLSA_END_RST);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+    ASSERT_STEPS(&f, "1c1@1 2s2@2 2s255e@2 2s255e@2");
+    CU_ASSERT_FALSE(c->complete);
+    CU_ASSERT_EQUAL_FATAL(c->n_alerts, 1);
+    CU_ASSERT_TRUE(c->alerts[0].encrypted);
+    CU_ASSERT_EQUAL(c->alerts[0].sender, TLSA_FROM_CLIENT);
+    CU_ASSERT_EQUAL(c->alerts[0].step, 2);
+    char buf[128];
+    CU_ASSERT_STRING_EQUAL(tlsa_conn_stop_str(c, buf, sizeof(buf)),
+                           "after encrypted handshake message from the server (step 2)");
+    feed_close(&f);
+}
+
+TLSA_TEST_MAIN("tls_conn", {"TLS 1.3 client flight by size", test_tls13_client_flight_sizes},
+               {"TLS 1.3 client Finished inferred", test_tls13_client_flight_inferred},
+               {"TLS 1.3 encrypted alert", test_tls13_encrypted_alert},
+               {"step numbers, TLS 1.2", test_step_numbers_tls12},
                {"HelloRetryRequest", test_hello_retry_request}, {"fatal alert", test_fatal_alert},
                {"heartbleed", test_heartbleed}, {"unexpected message", test_unexpected_message},
                {"step limit", test_step_limit}, {"display names", test_display_names},
