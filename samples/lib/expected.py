@@ -47,7 +47,7 @@ def c13(port=4433, kex="TLS 1.3 x25519", sni=SNI, findings=T13, **kw):
 
 
 def c13r(port=4433, findings=T13R, **kw):
-    return conn(port, "TLS 1.3", "TLS_AES_256_GCM_SHA384", "TLS 1.3 x25519", cert=None, resumed=True,
+    return conn(port, "TLS 1.3", "TLS_AES_256_GCM_SHA384", "TLS 1.3 x25519 (PSK)", cert=None, resumed=True,
                 findings=findings, **kw)
 
 
@@ -187,7 +187,7 @@ SAMPLES = {
                           [c12()], "OpenSSL"),
     "46-snaplen-200": ("tcpdump -s 200: every packet cut to 200 bytes (ClientHello and certificate lost)",
                        "ClientHello (cut) → ServerHello, (Certificate … cut) → … (cut) → data (cut)",
-                       [conn(4433, "TLS 1.2", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", None, cert=None, sni=None,
+                       [conn(4433, "TLS 1.2", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", "ECDHE", cert=None, sni=None,
                              complete=False, findings=["proto.incomplete"], check=False)], "OpenSSL"),
     "47-ipv6": ("TLS 1.2 over IPv6 (::1)", ST12, [c12()], "OpenSSL"),
     "48-linux-sll": ("Linux cooked capture v1 (tcpdump -i any -y LINUX_SLL)", ST12, [c12()], "OpenSSL"),
@@ -276,7 +276,7 @@ def main():
                         errors.append(f"{fn}: renegotiation_info on the wire: {f['reneg_info']}")
                 if e["kex"] and e["kex"].startswith("DHE") and f["dh_bits"] != int(e["kex"].split()[1]):
                     errors.append(f"{fn}: DH group {f['dh_bits']} bits")
-                if e["kex"] and e["kex"].startswith(("ECDHE", "TLS 1.3")) and f["group"] != e["kex"].split()[-1]:
+                if e["kex"] and e["kex"].startswith(("ECDHE", "TLS 1.3")) and f["group"] != e["kex"].replace(" (PSK)", "").split()[-1]:
                     errors.append(f"{fn}: group on the wire {f['group']}, expected {e['kex']}")
                 if ("proto.fatal_alert" in e["findings"]) != bool(f["fatal_alerts"]):
                     errors.append(f"{fn}: alerts on the wire {f['alerts']}")
