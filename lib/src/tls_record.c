@@ -173,9 +173,12 @@ size_t tlsa_rl_feed(tlsa_tls *t, int side, const uint8_t *data, size_t len) {
 
 bool tlsa_rl_gap(tlsa_tls *t, int side, uint64_t len) {
     tlsa_side *s = &t->side[side];
-    (void)t;
-    if (s->rl_state == TLSA_RL_SKIP && len < s->skip_left) {
+    if (s->rl_state == TLSA_RL_SKIP && len <= s->skip_left) {
+        /* The hole is inside a payload we skip anyway: the next header is still where the
+         * record header said. */
         s->skip_left -= len;
+        if (s->skip_left == 0)
+            emit(t, side, s);
         return true;
     }
     s->synced = false;

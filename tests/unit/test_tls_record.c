@@ -267,6 +267,9 @@ static void test_gaps(void) {
     feed_bytes(&f, 0, buf, 20, 2);
     tlsa_tls_gap(f.t, 0, 50, 3);
     feed_bytes(&f, 0, buf + 70, n - 70, 4);
+    /* A hole that ends exactly where the encrypted payload ends. */
+    feed_bytes(&f, 0, buf, 20, 4);
+    tlsa_tls_gap(f.t, 0, n - 20, 4);
     n = mk_client_hello_record(buf);
     feed_bytes(&f, 0, buf, 30, 5);
     tlsa_tls_gap(f.t, 0, 10, 6);
@@ -275,9 +278,9 @@ static void test_gaps(void) {
     feed_bytes(&f, 0, buf, n, 8);
     tlsa_conn *c = tlsa_tls_finish(f.t, TLSA_END_FIN);
     CU_ASSERT_PTR_NOT_NULL_FATAL(c);
-    CU_ASSERT_EQUAL(c->dir[0].gaps, 2);
-    CU_ASSERT_EQUAL(c->dir[0].gap_bytes, 60);
-    CU_ASSERT_EQUAL(c->dir[0].app_data_records, 1);
+    CU_ASSERT_EQUAL(c->dir[0].gaps, 3);
+    CU_ASSERT_EQUAL(c->dir[0].gap_bytes, 60 + 85);
+    CU_ASSERT_EQUAL(c->dir[0].app_data_records, 2);
     CU_ASSERT_TRUE(has_problem(c, TLSA_E_TRUNCATED));
     CU_ASSERT_EQUAL(f.n_steps, 2);
     CU_ASSERT_EQUAL(f.steps[1].frame, 8);
