@@ -23,7 +23,7 @@ struct tlsa_keys_conn {
     tlsa_keylog *kl;
     const tlsa_rsa_key *rsa;
     tlsa_transcript t;
-    bool have_ch, have_sh, hrr, tls13, ems_c, ems_s, early_offered, early_suite_known;
+    bool have_ch, have_sh, hrr, tls13, ems_c, ems_s, etm_c, etm_s, early_offered, early_suite_known;
     bool no_aad, eoed;
     uint8_t cr[32], sr[32];
     uint16_t client_version, version, suite;
@@ -130,6 +130,7 @@ static tlsa_err on_client_hello(tlsa_keys_conn *c, const uint8_t *msg, size_t le
     memcpy(c->cr, h.random, 32);
     c->client_version = h.legacy_version;
     c->ems_c = h.ems;
+    c->etm_c = h.etm;
     if (h.early_data) {
         c->early_len = find_secret(c, TLSA_KEY_CLIENT_EARLY_TRAFFIC_SECRET, c->early_secret);
         c->early_offered = true;
@@ -142,6 +143,9 @@ static tlsa_err on_client_hello(tlsa_keys_conn *c, const uint8_t *msg, size_t le
 static void keys12(tlsa_keys_conn *c) {
     c->k12_ready =
         tlsa_tls12_keys_init(&c->k12, c->version, c->suite, c->master, c->cr, c->sr) == TLSA_E_OK;
+    /* RFC 7366: only CBC suites use encrypt_then_mac, and only when both hellos carry it */
+    bool etm = c->k12_ready && c->etm_c && c->etm_s && c->k12.dir[0].suite->mode == TLSA_BULK_CBC;
+    c->k12.dir[0].etm = c->k12.dir[1].etm = etm;
 }
 
 static tlsa_err on_server_hello(tlsa_keys_conn *c, const uint8_t *msg, size_t len) {
@@ -152,8 +156,8 @@ static tlsa_err on_server_hello(tlsa_keys_conn *c, const uint8_t *msg, size_t le
     const char *md = tlsa_suite_hash_name(tls13 ? 0x0304 : v, h.suite);
     if (md && !c->t.ctx)
         TLSA_TRY(tlsa_transcript_set_hash(&c->t, md));
-    if (h.hrr) { /* RFC 8446 §4.4.1: ClientHello1 becomes message_hash */
-        c->hrr = true;
+    if (h.hrr) {       /* RFC 8446 §4.4.1: ClientHello1 becomes message_hash */
+        c->hrr = true; /* TLS 1.3 from here on: a ChangeCipherSpec is only for middleboxes */
         if (c->t.ctx)
             TLSA_TRY(tlsa_transcript_hrr(&c->t));
         return c->t.ctx ? tlsa_transcript_add(&c->t, msg, len) : TLSA_E_OK;
@@ -166,6 +170,7 @@ static tlsa_err on_server_hello(tlsa_keys_conn *c, const uint8_t *msg, size_t le
     c->suite = h.suite;
     c->tls13 = tls13;
     c->ems_s = h.ems;
+    c->etm_s = h.etm;
     if (c->t.ctx)
         TLSA_TRY(tlsa_transcript_add(&c->t, msg, len));
     if (tls13) {
@@ -367,7 +372,7 @@ tlsa_err tlsa_keys_conn_record(tlsa_keys_conn *c, tlsa_dir dir, const uint8_t *r
     *out_len = 0;
 
     bool early = !c->have_sh && c->early_offered && dir == TLSA_FROM_CLIENT;
-    if (c->tls13 || early) {
+    if (c->tls13 || c->hrr || early) {
         if (type != 23) /* ChangeCipherSpec (compatibility), cleartext alerts and hellos */
             return TLSA_E_OK;
         *state = TLSA_REC_NO_KEYS;
@@ -388,6 +393,8 @@ tlsa_err tlsa_keys_conn_record(tlsa_keys_conn *c, tlsa_dir dir, const uint8_t *r
         *state = TLSA_REC_DECRYPTED;
         return TLSA_E_OK;
     }
+    if (!c->have_sh) /* nothing is protected before ServerHello in TLS <= 1.2 */
+        return TLSA_E_OK;
     if (!c->ccs[dir]) {
         if (type == 20)
             c->ccs[dir] = true; /* later records of this direction are protected */

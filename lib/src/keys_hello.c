@@ -1,6 +1,6 @@
 /* The few hello fields the key schedule needs (random, versions, suite, and the extensions that
- * change it: supported_versions, extended_master_secret, early_data). The full parsers live in
- * msg_*.c; this one only reads, through the cursor, what decryption depends on.
+ * change it: supported_versions, extended_master_secret, encrypt_then_mac, early_data). The full
+ * parsers live in msg_*.c; this one only reads, through the cursor, what decryption depends on.
  *
  *   struct { ProtocolVersion legacy_version; Random random; opaque legacy_session_id<0..32>;
  *            CipherSuite cipher_suites<2..2^16-2>; opaque legacy_compression_methods<1..2^8-1>;
@@ -15,6 +15,7 @@
 #include "cursor.h"
 #include "keys_internal.h"
 
+#define EXT_ETM 22
 #define EXT_EMS 23
 #define EXT_EARLY_DATA 42
 #define EXT_SUPPORTED_VERSIONS 43
@@ -38,6 +39,9 @@ static tlsa_err extensions(tlsa_cur *c, uint8_t msg_type, tlsa_keys_hello *h) {
         switch (type) {
         case EXT_EMS:
             h->ems = true;
+            break;
+        case EXT_ETM:
+            h->etm = true;
             break;
         case EXT_EARLY_DATA:
             h->early_data = true;

@@ -42,6 +42,7 @@ typedef enum tlsa_bulk_mode {
     TLSA_BULK_CCM,   /* 16-byte tag */
     TLSA_BULK_CCM_8, /* 8-byte tag */
     TLSA_BULK_CHACHA20_POLY1305,
+    TLSA_BULK_NULL, /* no encryption, HMAC only */
 } tlsa_bulk_mode;
 
 typedef struct tlsa_suite_keys {
@@ -52,7 +53,7 @@ typedef struct tlsa_suite_keys {
     uint8_t key_len;
     uint8_t fixed_iv_len; /* TLS 1.3: 12; TLS 1.2 AEAD: 4 (GCM/CCM) or 12 (ChaCha); CBC: block */
     uint8_t tag_len;      /* AEAD tag; 0 for CBC */
-    const char *mac;      /* CBC HMAC digest name ("SHA1", "SHA256", "SHA384"); NULL for AEAD */
+    const char *mac;      /* CBC/NULL HMAC digest ("MD5", "SHA1", "SHA256", "SHA384"); AEAD: NULL */
     const char *prf;      /* TLS 1.2 PRF / TLS 1.3 HKDF / transcript hash: "SHA256" or "SHA384" */
 } tlsa_suite_keys;
 
@@ -149,6 +150,7 @@ typedef struct tlsa_tls12_dir {
     uint8_t key[32];
     uint8_t iv[16]; /* AEAD: fixed (salt) part; CBC TLS 1.0: running IV (last ciphertext block) */
     uint64_t seq;
+    bool etm; /* encrypt_then_mac negotiated (RFC 7366; CBC only); set after keys_init */
 } tlsa_tls12_dir;
 
 typedef struct tlsa_tls12_keys {
@@ -193,6 +195,7 @@ typedef struct tlsa_keys_hello {
     uint16_t suite;            /* ServerHello */
     uint16_t selected_version; /* ServerHello supported_versions; 0 if absent */
     bool ems;                  /* extended_master_secret present */
+    bool etm;                  /* encrypt_then_mac present */
     bool early_data;           /* early_data present */
     bool hrr;                  /* ServerHello with the HelloRetryRequest random */
 } tlsa_keys_hello;

@@ -1,7 +1,7 @@
 /* What decryption needs to know about a cipher suite: bulk cipher, key and IV sizes, tag or MAC,
- * and the PRF / HKDF hash. Suites we cannot decrypt (NULL, RC4, export, Camellia, ARIA, ...) are
- * absent on purpose. Ids and sizes from the IANA TLS registry and RFC 5246, 5288, 5289, 6655,
- * 7251, 7905, 8446. */
+ * and the PRF / HKDF hash. Suites we cannot decrypt (RC4: OpenSSL's legacy provider; export,
+ * Camellia, ARIA, ...) are absent on purpose. Ids and sizes from the IANA TLS registry and RFC
+ * 5246, 5288, 5289, 6655, 7251, 7905, 8446. */
 #include <stddef.h>
 
 #include "keys_internal.h"
@@ -20,6 +20,8 @@
     { id, false, TLSA_BULK_CBC, "AES-" #klen "-CBC", klen / 8, 16, 0, mac, prf }
 #define DES3CBC(id)                                                                                \
     { id, false, TLSA_BULK_CBC, "DES-EDE3-CBC", 24, 8, 0, "SHA1", "SHA256" }
+#define NULLMAC(id, mac)                                                                           \
+    { id, false, TLSA_BULK_NULL, NULL, 0, 0, 0, mac, "SHA256" }
 
 static const tlsa_suite_keys suites[] = {
     /* TLS 1.3 (RFC 8446 B.4) */
@@ -113,6 +115,26 @@ static const tlsa_suite_keys suites[] = {
     AESCBC(0xC036, 256, "SHA1", "SHA256"),
     AESCBC(0xC037, 128, "SHA256", "SHA256"),
     AESCBC(0xC038, 256, "SHA384", "SHA384"),
+    /* anonymous (DH_anon, ECDH_anon: no authentication, same record protection) */
+    DES3CBC(0x001B),
+    DES3CBC(0xC017),
+    AESCBC(0x0034, 128, "SHA1", "SHA256"),
+    AESCBC(0x003A, 256, "SHA1", "SHA256"),
+    AESCBC(0x006C, 128, "SHA256", "SHA256"),
+    AESCBC(0x006D, 256, "SHA256", "SHA256"),
+    AESCBC(0xC018, 128, "SHA1", "SHA256"),
+    AESCBC(0xC019, 256, "SHA1", "SHA256"),
+    GCM(0x00A6, 128, "SHA256"),
+    GCM(0x00A7, 256, "SHA384"),
+    /* NULL encryption, MAC only */
+    NULLMAC(0x0001, "MD5"),
+    NULLMAC(0x0002, "SHA1"),
+    NULLMAC(0x003B, "SHA256"),
+    NULLMAC(0x002C, "SHA1"),
+    NULLMAC(0x00B0, "SHA256"),
+    NULLMAC(0xC006, "SHA1"),
+    NULLMAC(0xC010, "SHA1"),
+    NULLMAC(0xC015, "SHA1"),
 };
 
 const tlsa_suite_keys *tlsa_suite_keys_find(uint16_t suite) {
@@ -135,8 +157,8 @@ const char *tlsa_suite_hash_name(uint16_t version, uint16_t suite) {
 
 bool tlsa_suite_is_plain_psk(uint16_t suite) {
     /* TLS_PSK_WITH_*: RFC 4279, 5487, 6655, 7905 */
-    static const uint16_t psk[] = {0x008C, 0x008D, 0x00A8, 0x00A9, 0x00AE, 0x00AF,
-                                   0xC0A4, 0xC0A5, 0xC0A8, 0xC0A9, 0xCCAB};
+    static const uint16_t psk[] = {0x008C, 0x008D, 0x00A8, 0x00A9, 0x00AE, 0x00AF, 0xC0A4,
+                                   0xC0A5, 0xC0A8, 0xC0A9, 0xCCAB, 0x002C, 0x00B0};
     for (size_t i = 0; i < sizeof psk / sizeof psk[0]; i++)
         if (psk[i] == suite)
             return true;

@@ -69,6 +69,8 @@ tlsa_err tlsa_tls12_master_secret(uint16_t version, uint16_t suite, const uint8_
 static size_t mac_len_of(const tlsa_suite_keys *s) {
     if (!s->mac)
         return 0;
+    if (strcmp(s->mac, "MD5") == 0)
+        return 16;
     return strcmp(s->mac, "SHA1") == 0 ? 20 : strcmp(s->mac, "SHA256") == 0 ? 32 : 48;
 }
 
@@ -81,7 +83,7 @@ tlsa_err tlsa_tls12_keys_init(tlsa_tls12_keys *k, uint16_t version, uint16_t sui
     const tlsa_suite_keys *s = tlsa_suite_keys_find(suite);
     if (!s || s->tls13 || version < TLSA_TLS10 || version > TLSA_TLS12)
         return TLSA_E_UNSUPPORTED_CIPHER;
-    if (s->mode != TLSA_BULK_CBC && version != TLSA_TLS12)
+    if (s->mode != TLSA_BULK_CBC && s->mode != TLSA_BULK_NULL && version != TLSA_TLS12)
         return TLSA_E_UNSUPPORTED_CIPHER; /* AEAD suites exist only in TLS 1.2 */
     size_t mac = mac_len_of(s), key = s->key_len, iv = s->fixed_iv_len;
     uint8_t block[2 * (48 + 32 + 16)];
@@ -170,32 +172,61 @@ static tlsa_err hmac(const char *md, const uint8_t *key, size_t key_len, const u
 }
 
 /* struct { opaque IV[block] (TLS 1.1+); block-ciphered struct { content; MAC; padding;
- *          uint8 padding_length; }; } GenericBlockCipher; */
+ *          uint8 padding_length; }; } GenericBlockCipher;
+ * With encrypt_then_mac (RFC 7366) the MAC follows the ciphertext instead and covers
+ * IV + ciphertext: MAC(seq_num + type + version + length(IV + ciphertext) + IV + ciphertext). */
 static tlsa_err open_cbc(tlsa_tls12_dir *d, uint8_t type, uint16_t version, tlsa_cur *frag,
                          uint8_t *out, size_t *out_len) {
     const tlsa_suite_keys *s = d->suite;
     size_t bs = s->fixed_iv_len, mac = mac_len_of(s);
-    uint8_t iv[16];
+    uint8_t h[13], expect[64], iv[16];
+    if (d->etm) {
+        size_t total = tlsa_cur_left(frag);
+        TLSA_ENSURE(total >= mac, TLSA_E_BAD_LENGTH);
+        tlsa_cur enc;
+        TLSA_TRY(tlsa_cur_sub(frag, total - mac, &enc));
+        pseudo_header(h, d->seq, type, version, tlsa_cur_left(&enc));
+        TLSA_TRY(hmac(s->mac, d->mac_key, mac, h, tlsa_cur_ptr(&enc), tlsa_cur_left(&enc), expect));
+        TLSA_ENSURE(CRYPTO_memcmp(expect, tlsa_cur_ptr(frag), mac) == 0, TLSA_E_DECRYPT_FAILED);
+        *frag = enc; /* what is left to decrypt: IV + ciphertext */
+    }
     if (d->version >= TLSA_TLS11)
         TLSA_TRY(tlsa_cur_copy(frag, iv, bs));
     else
         memcpy(iv, d->iv, bs);
     size_t len = tlsa_cur_left(frag);
-    TLSA_ENSURE(len > 0 && len % bs == 0 && len >= mac + 1, TLSA_E_BAD_LENGTH);
+    TLSA_ENSURE(len > 0 && len % bs == 0 && len >= (d->etm ? 0 : mac) + 1, TLSA_E_BAD_LENGTH);
     const uint8_t *ct = tlsa_cur_ptr(frag);
     TLSA_TRY(cbc_decrypt(s, d->key, iv, ct, len, out));
 
     size_t pad = out[len - 1];
-    TLSA_ENSURE(pad + 1 + mac <= len, TLSA_E_DECRYPT_FAILED);
+    size_t inner_mac = d->etm ? 0 : mac;
+    TLSA_ENSURE(pad + 1 + inner_mac <= len, TLSA_E_DECRYPT_FAILED);
     for (size_t i = len - 1 - pad; i < len - 1; i++)
         TLSA_ENSURE(out[i] == pad, TLSA_E_DECRYPT_FAILED);
-    size_t n = len - 1 - pad - mac;
-    uint8_t h[13], expect[64];
-    pseudo_header(h, d->seq, type, version, n);
-    TLSA_TRY(hmac(s->mac, d->mac_key, mac, h, out, n, expect));
-    TLSA_ENSURE(CRYPTO_memcmp(expect, out + n, mac) == 0, TLSA_E_DECRYPT_FAILED);
+    size_t n = len - 1 - pad - inner_mac;
+    if (!d->etm) {
+        pseudo_header(h, d->seq, type, version, n);
+        TLSA_TRY(hmac(s->mac, d->mac_key, mac, h, out, n, expect));
+        TLSA_ENSURE(CRYPTO_memcmp(expect, out + n, mac) == 0, TLSA_E_DECRYPT_FAILED);
+    }
     if (d->version < TLSA_TLS11)
         memcpy(d->iv, ct + len - bs, bs); /* TLS 1.0: the next IV is the last ciphertext block */
+    *out_len = n;
+    return TLSA_E_OK;
+}
+
+/* NULL bulk cipher: content + MAC. */
+static tlsa_err open_null(tlsa_tls12_dir *d, uint8_t type, uint16_t version, tlsa_cur *frag,
+                          uint8_t *out, size_t *out_len) {
+    size_t mac = mac_len_of(d->suite), len = tlsa_cur_left(frag);
+    TLSA_ENSURE(len >= mac, TLSA_E_BAD_LENGTH);
+    size_t n = len - mac;
+    uint8_t h[13], expect[64];
+    pseudo_header(h, d->seq, type, version, n);
+    TLSA_TRY(hmac(d->suite->mac, d->mac_key, mac, h, tlsa_cur_ptr(frag), n, expect));
+    TLSA_ENSURE(CRYPTO_memcmp(expect, tlsa_cur_ptr(frag) + n, mac) == 0, TLSA_E_DECRYPT_FAILED);
+    memcpy(out, tlsa_cur_ptr(frag), n);
     *out_len = n;
     return TLSA_E_OK;
 }
@@ -208,6 +239,8 @@ tlsa_err tlsa_tls12_open(tlsa_tls12_dir *d, uint8_t content_type, uint16_t recor
     tlsa_cur frag = tlsa_cur_make(fragment, len);
     if (d->suite->mode == TLSA_BULK_CBC)
         TLSA_TRY(open_cbc(d, content_type, record_version, &frag, out, out_len));
+    else if (d->suite->mode == TLSA_BULK_NULL)
+        TLSA_TRY(open_null(d, content_type, record_version, &frag, out, out_len));
     else
         TLSA_TRY(open_aead(d, content_type, record_version, &frag, out, out_len));
     d->seq++;
@@ -217,10 +250,10 @@ tlsa_err tlsa_tls12_open(tlsa_tls12_dir *d, uint8_t content_type, uint16_t recor
 void tlsa_tls12_skip(tlsa_tls12_dir *d, const uint8_t *fragment, size_t len) {
     if (!d || !d->suite)
         return;
-    size_t bs = d->suite->fixed_iv_len;
-    if (d->suite->mode == TLSA_BULK_CBC && d->version < TLSA_TLS11 && fragment && len >= bs &&
-        len % bs == 0)
-        memcpy(d->iv, fragment + len - bs, bs);
+    size_t bs = d->suite->fixed_iv_len, mac = d->etm ? mac_len_of(d->suite) : 0;
+    if (d->suite->mode == TLSA_BULK_CBC && d->version < TLSA_TLS11 && fragment && len >= mac &&
+        len - mac >= bs && (len - mac) % bs == 0)
+        memcpy(d->iv, fragment + len - mac - bs, bs);
     d->seq++;
 }
 

@@ -321,6 +321,36 @@ static void test_tls12_psk(void) {
     free(r);
 }
 
+static void test_samples(void) {
+    /* OpenSSL connections from the project's samples (snapshots): encrypt_then_mac on TLS 1.0
+     * and 1.1 CBC, HelloRetryRequest, 3DES, NULL encryption, anonymous DH */
+    static const struct {
+        const char *name;
+        uint16_t version, suite;
+    } v[] = {
+        {"02-tls10", 0x0301, 0xc014},       {"03-tls11", 0x0302, 0xc014},
+        {"09-tls13-hrr", 0x0304, 0x1302},   {"32-cipher-3des", 0x0303, 0xc012},
+        {"34-cipher-null", 0x0303, 0x003b}, {"35-cipher-anon", 0x0303, 0x00a6},
+    };
+    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+        char rec[128], keys[256];
+        snprintf(rec, sizeof rec, "samples/%s.records", v[i].name);
+        snprintf(keys, sizeof keys, "%ssamples/%s.keys", FX_DIR, v[i].name);
+        tlsa_keylog *kl = keylog(keys);
+        tlsa_keys_conn *c = tlsa_keys_conn_new(kl, NULL);
+        replay *r = new_replay();
+        run(c, rec, r);
+        CU_ASSERT_EQUAL(tlsa_keys_conn_version(c), v[i].version);
+        CU_ASSERT_EQUAL(tlsa_keys_conn_suite(c), v[i].suite);
+        expect_both_ok(c);
+        CU_ASSERT(r->decrypted[0] >= 2 && r->decrypted[1] >= 2);
+        CU_ASSERT_EQUAL(r->no_keys[0] + r->no_keys[1] + r->failed[0] + r->failed[1], 0);
+        tlsa_keys_conn_free(c);
+        free(r);
+        tlsa_keylog_free(kl);
+    }
+}
+
 static void test_hostile_inputs(void) {
     tlsa_keys_conn *c = tlsa_keys_conn_new(NULL, NULL);
     uint8_t out[64], inner;
@@ -388,4 +418,5 @@ TLSA_TEST_MAIN("keys_conn", {"TLS 1.3 full handshake (tls13-rfc8446 #0)", test_t
                {"TLS 1.2 GCM from pcapng DSBs; TLS 1.0 abbreviated CBC", test_tls12_keylog},
                {"TLS 1.2 ChaCha20-Poly1305, seven suites", test_tls12_chacha_suites},
                {"TLS 1.2 plain PSK: AES-128-CCM, AES-256-GCM-SHA384", test_tls12_psk},
+               {"OpenSSL samples: encrypt_then_mac, HRR, 3DES, NULL, anon", test_samples},
                {"hostile inputs", test_hostile_inputs})
