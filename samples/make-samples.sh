@@ -10,7 +10,7 @@
 # samples/keys/NN-name.keys, samples/expected/NN-name.json and samples/README.md.
 # Idempotent: wipes and recreates all of its outputs. A failing scenario stops the
 # script with a message naming it.
-set -euo pipefail
+set -Eeuo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 

@@ -25,8 +25,9 @@ ST12 = "ClientHello → ServerHello, Certificate, ServerKeyExchange, ServerHello
 ST12RSA = "ClientHello → ServerHello, Certificate, ServerHelloDone → ClientKeyExchange, CCS, Finished → NewSessionTicket, CCS, Finished → data"
 ST12G = "ClientHello → ServerHello, Certificate, ServerKeyExchange, ServerHelloDone → ClientKeyExchange, CCS, Finished → NewSessionTicket, CCS, Finished → data (GnuTLS)"
 ST12OLD = "ClientHello → ServerHello, Certificate, ServerKeyExchange, ServerHelloDone → ClientKeyExchange, CCS, Finished → NewSessionTicket, CCS, Finished → data"
-ST13 = "ClientHello → ServerHello, CCS, {EncryptedExtensions, Certificate, CertificateVerify, Finished} → CCS, {Finished} → {NewSessionTicket ×2} → data"
-ST13R = "ClientHello(+PSK) → ServerHello(+PSK), {EncryptedExtensions, Finished} → {Finished} → data"
+ST13 = "ClientHello → ServerHello, CCS, {EncryptedExtensions, Certificate, CertificateVerify, Finished} → CCS, {Finished} → {NewSessionTicket …} → data"
+ST13R = "ClientHello(+PSK) → ServerHello(+PSK), CCS, {EncryptedExtensions, Finished} → CCS, {Finished} → data"
+ST12NT = "ClientHello → ServerHello, Certificate, ServerKeyExchange, ServerHelloDone → ClientKeyExchange, CCS, Finished → CCS, Finished → data"
 ST12R = "ClientHello(+session) → ServerHello, CCS, Finished → CCS, Finished → data"
 
 
@@ -91,12 +92,12 @@ SAMPLES = {
     "08-tls12-dhe2048": ("TLS 1.2 DHE with RFC 7919 ffdhe2048", ST12,
                          [c12(kex="DHE 2048", cipher="TLS_DHE_RSA_WITH_AES_128_GCM_SHA256")], "OpenSSL"),
     "09-tls13-hrr": ("TLS 1.3 HelloRetryRequest: client key share x25519 only, server wants P-256",
-                     "ClientHello(x25519) → HelloRetryRequest(secp256r1) → ClientHello(secp256r1) → ServerHello, {EncryptedExtensions, Certificate, CertificateVerify, Finished} → {Finished} → data",
+                     "ClientHello(x25519) → HelloRetryRequest(secp256r1), CCS → CCS, ClientHello(secp256r1) → ServerHello, {EncryptedExtensions, Certificate, CertificateVerify, Finished} → {Finished} → {NewSessionTicket …} → data",
                      [c13(kex="TLS 1.3 secp256r1")], "OpenSSL"),
     "10-tls13-psk-resume": ("TLS 1.3 full handshake, then PSK resumption (psk_dhe_ke) with its ticket",
                             ST13 + " ‖ " + ST13R, [c13(), c13r()], "OpenSSL"),
     "11-tls13-0rtt": ("TLS 1.3 full handshake, then resumption with 0-RTT early data (accepted)",
-                      ST13 + " ‖ ClientHello(+PSK, early_data), {early data}, → ServerHello, {EncryptedExtensions(early_data), Finished} → {EndOfEarlyData, Finished} → data",
+                      ST13 + " ‖ ClientHello(+PSK, early_data), CCS, {early data} → ServerHello, CCS, {EncryptedExtensions(early_data), Finished} → {EndOfEarlyData, Finished} → data",
                       [c13(), c13r(findings=["kex.no_pq", "proto.early_data"])], "OpenSSL"),
     "12-tls12-mtls": ("TLS 1.2 mutual TLS (client certificate CN=client.tlsaudit.test)",
                       "ClientHello → ServerHello, Certificate, ServerKeyExchange, CertificateRequest, ServerHelloDone → Certificate, ClientKeyExchange, CertificateVerify, CCS, Finished → NewSessionTicket, CCS, Finished → data",
@@ -105,9 +106,9 @@ SAMPLES = {
                       "ClientHello → ServerHello, {EncryptedExtensions, CertificateRequest, Certificate, CertificateVerify, Finished} → {Certificate, CertificateVerify, Finished} → data",
                       [c13()], "OpenSSL"),
     "14-tls12-resume-sessid": ("TLS 1.2 full handshake (no tickets), then resumption by session id",
-                               ST12 + " ‖ " + ST12R, [c12(), c12r()], "OpenSSL"),
+                               ST12NT + " ‖ " + ST12R, [c12(), c12r()], "OpenSSL"),
     "15-tls12-resume-ticket": ("TLS 1.2 full handshake, then resumption by session ticket",
-                               ST12 + " ‖ ClientHello(+ticket) → ServerHello, NewSessionTicket, CCS, Finished → CCS, Finished → data",
+                               ST12 + " ‖ ClientHello(+ticket) → ServerHello, CCS, Finished → CCS, Finished → data",
                                [c12(), c12r()], "OpenSSL"),
     "16-tls12-reneg": ("TLS 1.2 secure renegotiation started by the client (gnutls-cli --rehandshake)",
                        ST12G + " → {ClientHello → ServerHello, Certificate, ServerKeyExchange, ServerHelloDone → ClientKeyExchange, CCS, Finished → CCS, Finished} (encrypted) → data",
@@ -324,8 +325,8 @@ def write_readme(here, rows):
             label = f"`{fn}`" if i == 0 else f"`{fn}` #{i + 1}"
             lines.append("| " + " | ".join([
                 label, md(what) if i == 0 else "(second connection)", md(steps) if i == 0 else "see above",
-                md(", ".join(f"`{x}`" for x in c["findings"]) or "–"), md(c["version"]), md(c["cipher"]),
-                md(c["kex"] or "?"), md(c["sni"] or "(none)"), md(c["cert_subject"] or "(not visible)"), stack]) + " |")
+                md(", ".join(f"`{x}`" for x in c["findings"]) or "–"), md(c["version"] or "–"), md(c["cipher"] or "–"),
+                md(c["kex"] or "–"), md(c["sni"] or "(none)"), md(c["cert_subject"] or "(not visible)"), stack]) + " |")
     with open(os.path.join(here, "README.md"), "w") as fh:
         fh.write(tmpl.rstrip() + "\n\n" + "\n".join(lines) + "\n\n" + tail.lstrip())
 
