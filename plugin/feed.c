@@ -12,7 +12,7 @@
 
 static int hf_tcp_payload = -1, hf_tcp_seq_raw = -1, hf_tcp_ack_raw = -1, hf_tcp_len = -1,
            hf_tcp_flags = -1, hf_tcp_srcport = -1, hf_tcp_dstport = -1, hf_ip_src = -1,
-           hf_ip_dst = -1, hf_ipv6_src = -1, hf_ipv6_dst = -1;
+           hf_ip_dst = -1, hf_ipv6_src = -1, hf_ipv6_dst = -1, hf_tcp_hdr_len = -1;
 
 static tlsa_engine *engine;
 static tlsa_auditor *auditor;
@@ -148,11 +148,11 @@ static int field_id(const char *name) {
 
 void pl_feed_lookup_fields(void) {
     int *ids[] = {&hf_tcp_payload, &hf_tcp_seq_raw, &hf_tcp_ack_raw, &hf_tcp_len,
-                  &hf_tcp_flags,   &hf_tcp_srcport, &hf_tcp_dstport, &hf_ip_src,
-                  &hf_ip_dst,      &hf_ipv6_src,    &hf_ipv6_dst};
+                  &hf_tcp_flags,   &hf_tcp_srcport, &hf_tcp_dstport, &hf_tcp_hdr_len,
+                  &hf_ip_src,      &hf_ip_dst,      &hf_ipv6_src,    &hf_ipv6_dst};
     const char *names[] = {"tcp.payload", "tcp.seq_raw", "tcp.ack_raw", "tcp.len",
-                           "tcp.flags",   "tcp.srcport", "tcp.dstport", "ip.src",
-                           "ip.dst",      "ipv6.src",    "ipv6.dst"};
+                           "tcp.flags",   "tcp.srcport", "tcp.dstport", "tcp.hdr_len",
+                           "ip.src",      "ip.dst",      "ipv6.src",    "ipv6.dst"};
     GArray *wanted = g_array_new(FALSE, FALSE, (guint)sizeof(int));
     for (size_t i = 0; i < G_N_ELEMENTS(ids); i++) {
         *ids[i] = field_id(names[i]);
@@ -245,13 +245,23 @@ void pl_feed_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree) {
 
     gint payload_offset = -1;
     field_info *pl_fi = single(tree, hf_tcp_payload);
-    if (pl_fi != NULL && pl_fi->length > 0 && seg.len > 0) {
-        guint32 n = MIN((guint32)pl_fi->length, seg.len);
-        seg.payload = tvb_get_ptr(pl_fi->ds_tvb, pl_fi->start, (gint)n);
-        seg.caplen = n;
-        if (pl_fi->ds_tvb == tvb)
-            payload_offset = pl_fi->start;
+    field_info *hl_fi = single(tree, hf_tcp_hdr_len);
+    if (pl_fi != NULL && pl_fi->ds_tvb == tvb && pl_fi->length > 0 && seg.len > 0) {
+        payload_offset = pl_fi->start;
+        seg.caplen = MIN((guint32)pl_fi->length, seg.len);
+    } else if (pl_fi == NULL && hl_fi != NULL && seg.len > 0) {
+        /* No tcp.payload item (e.g. data on a RST): the payload follows the TCP header. */
+        gint off = sport_fi->start + (gint)pl_fi_get_uint(hl_fi);
+        gint avail = tvb_captured_length_remaining(tvb, off);
+        if (avail > 0) {
+            payload_offset = off;
+            seg.caplen = MIN((guint32)avail, seg.len);
+        }
     }
+    if (payload_offset >= 0 && seg.caplen > 0)
+        seg.payload = tvb_get_ptr(tvb, payload_offset, (gint)seg.caplen);
+    else
+        seg.caplen = 0;
 
     /* Stream position bookkeeping (for highlighting only). */
     dir_key key;
