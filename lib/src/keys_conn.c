@@ -11,6 +11,7 @@
  * use their handshake traffic secrets (the client after EndOfEarlyData when the server accepted
  * early data), and each side switches to its application traffic secret after its Finished. */
 #include <openssl/crypto.h>
+#include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,9 +29,10 @@ struct tlsa_keys_conn {
     uint8_t cr[32], sr[32];
     uint16_t client_version, version, suite;
     /* TLS <= 1.2 */
-    bool have_master, k12_ready, ccs[2];
+    bool have_master, pend_ready, protected12[2], active12[2];
     uint8_t master[48];
-    tlsa_tls12_keys k12;
+    tlsa_tls12_keys pend;  /* keys of the handshake in progress, taken at each ChangeCipherSpec */
+    tlsa_tls12_dir cur[2]; /* keys protecting each direction now */
     uint8_t psk[TLSA_PSK_MAX];
     size_t psk_len;
     /* TLS 1.3 */
@@ -43,6 +45,14 @@ struct tlsa_keys_conn {
     /* Finished */
     bool fin_seen[2];
     tlsa_fin_state fin[2];
+    unsigned verified; /* Finished messages that matched, over all handshakes */
+    /* TLS <= 1.2 session for resumption: the last one established */
+    bool sess_valid, sess_has_ticket;
+    uint8_t sess_id[32], sess_id_len, sess_ticket[32], sess_master[48];
+    uint16_t sess_version, sess_suite;
+    /* this handshake's offers */
+    uint8_t ch_sid[32], ch_sid_len, ch_ticket[32];
+    bool ch_has_ticket, resumed;
 };
 
 tlsa_keys_conn *tlsa_keys_conn_new(tlsa_keylog *kl, const tlsa_rsa_key *rsa) {
@@ -72,7 +82,7 @@ bool tlsa_keys_conn_decrypting(const tlsa_keys_conn *c, tlsa_dir dir) {
         return false;
     if (c->tls13 || (!c->have_sh && c->early_offered))
         return c->epoch[dir] != EPOCH_NONE && (c->epoch[dir] != EPOCH_EARLY || c->early_len > 0);
-    return c->k12_ready && c->ccs[dir];
+    return c->active12[dir];
 }
 
 tlsa_err tlsa_keys_conn_set_psk(tlsa_keys_conn *c, const uint8_t *psk, size_t len) {
@@ -121,12 +131,21 @@ static void to_handshake13(tlsa_keys_conn *c, tlsa_dir dir) {
     set_epoch13(c, dir, EPOCH_HANDSHAKE, c->hs_secret[dir], c->hs_len[dir]);
 }
 
+/* Tickets are remembered by their SHA-256. */
+static bool ticket_hash(const uint8_t *t, size_t n, uint8_t out[32]) {
+    unsigned len = 0;
+    return EVP_Digest(t, n, out, &len, EVP_sha256(), NULL) == 1 && len == 32;
+}
+
 static tlsa_err on_client_hello(tlsa_keys_conn *c, const uint8_t *msg, size_t len) {
     tlsa_keys_hello h;
     TLSA_TRY(tlsa_keys_hello_parse(msg, len, &h));
     if (c->have_ch)
         return TLSA_E_OK; /* ClientHello2 after HelloRetryRequest: same random */
     c->have_ch = true;
+    memcpy(c->ch_sid, h.session_id, h.session_id_len);
+    c->ch_sid_len = h.session_id_len;
+    c->ch_has_ticket = h.ticket && ticket_hash(h.ticket, h.ticket_len, c->ch_ticket);
     memcpy(c->cr, h.random, 32);
     c->client_version = h.legacy_version;
     c->ems_c = h.ems;
@@ -141,11 +160,11 @@ static tlsa_err on_client_hello(tlsa_keys_conn *c, const uint8_t *msg, size_t le
 
 /* The TLS 1.2 key block once the master secret is known. */
 static void keys12(tlsa_keys_conn *c) {
-    c->k12_ready =
-        tlsa_tls12_keys_init(&c->k12, c->version, c->suite, c->master, c->cr, c->sr) == TLSA_E_OK;
+    c->pend_ready =
+        tlsa_tls12_keys_init(&c->pend, c->version, c->suite, c->master, c->cr, c->sr) == TLSA_E_OK;
     /* RFC 7366: only CBC suites use encrypt_then_mac, and only when both hellos carry it */
-    bool etm = c->k12_ready && c->etm_c && c->etm_s && c->k12.dir[0].suite->mode == TLSA_BULK_CBC;
-    c->k12.dir[0].etm = c->k12.dir[1].etm = etm;
+    bool etm = c->pend_ready && c->etm_c && c->etm_s && c->pend.dir[0].suite->mode == TLSA_BULK_CBC;
+    c->pend.dir[0].etm = c->pend.dir[1].etm = etm;
 }
 
 static tlsa_err on_server_hello(tlsa_keys_conn *c, const uint8_t *msg, size_t len) {
@@ -187,9 +206,30 @@ static tlsa_err on_server_hello(tlsa_keys_conn *c, const uint8_t *msg, size_t le
             to_handshake13(c, TLSA_FROM_CLIENT);
         return TLSA_E_OK;
     }
+    /* an echoed session id means an abbreviated handshake: the master secret is the session's */
+    c->resumed = h.session_id_len > 0 && h.session_id_len == c->ch_sid_len &&
+                 memcmp(h.session_id, c->ch_sid, c->ch_sid_len) == 0;
     c->have_master = find_secret(c, TLSA_KEY_CLIENT_RANDOM, c->master) == 48;
+    if (!c->have_master && c->resumed && c->sess_valid && c->sess_version == c->version &&
+        c->sess_suite == c->suite &&
+        ((c->sess_has_ticket && c->ch_has_ticket &&
+          memcmp(c->sess_ticket, c->ch_ticket, 32) == 0) ||
+         (c->sess_id_len == c->ch_sid_len && memcmp(c->sess_id, c->ch_sid, c->ch_sid_len) == 0))) {
+        memcpy(c->master, c->sess_master, 48);
+        c->have_master = true;
+    }
     if (c->have_master)
         keys12(c);
+    if (c->have_master || h.session_id_len > 0) { /* remember the session for resumption */
+        c->sess_valid = c->have_master;
+        c->sess_has_ticket = c->resumed && c->ch_has_ticket;
+        memcpy(c->sess_ticket, c->ch_ticket, 32);
+        memcpy(c->sess_id, h.session_id, h.session_id_len);
+        c->sess_id_len = h.session_id_len;
+        memcpy(c->sess_master, c->master, 48);
+        c->sess_version = c->version;
+        c->sess_suite = c->suite;
+    }
     return TLSA_E_OK;
 }
 
@@ -237,8 +277,41 @@ static void on_client_key_exchange(tlsa_keys_conn *c, const uint8_t *msg, size_t
     c->have_master = tlsa_tls12_master_secret(c->version, c->suite, pms, pms_len, c->cr, c->sr,
                                               ems ? sh : NULL, shn, c->master) == TLSA_E_OK;
     OPENSSL_cleanse(pms, sizeof pms);
-    if (c->have_master)
+    if (c->have_master) {
         keys12(c);
+        c->sess_valid = true; /* the session set up by this full handshake */
+        memcpy(c->sess_master, c->master, 48);
+    }
+}
+
+/* struct { uint32 ticket_lifetime_hint; opaque ticket<0..2^16-1>; } NewSessionTicket; (RFC 5077)
+ * The ticket resumes the session being established. */
+static void on_new_session_ticket(tlsa_keys_conn *c, const uint8_t *msg, size_t len) {
+    tlsa_cur cur = tlsa_cur_make(msg, len), t;
+    uint32_t hint;
+    if (tlsa_cur_skip(&cur, 4) != TLSA_E_OK || tlsa_cur_u32(&cur, &hint) != TLSA_E_OK ||
+        tlsa_cur_vec(&cur, 2, 1, 0xffff, 1, &t) != TLSA_E_OK || !c->have_master)
+        return;
+    if (ticket_hash(tlsa_cur_ptr(&t), tlsa_cur_left(&t), c->sess_ticket)) {
+        c->sess_has_ticket = true;
+        c->sess_valid = true;
+        memcpy(c->sess_master, c->master, 48);
+        c->sess_version = c->version;
+        c->sess_suite = c->suite;
+    }
+}
+
+void tlsa_keys_conn_resume_from(tlsa_keys_conn *c, const tlsa_keys_conn *prev) {
+    if (!c || !prev || !prev->sess_valid)
+        return;
+    c->sess_valid = true;
+    c->sess_has_ticket = prev->sess_has_ticket;
+    memcpy(c->sess_id, prev->sess_id, sizeof c->sess_id);
+    c->sess_id_len = prev->sess_id_len;
+    memcpy(c->sess_ticket, prev->sess_ticket, 32);
+    memcpy(c->sess_master, prev->sess_master, 48);
+    c->sess_version = prev->sess_version;
+    c->sess_suite = prev->sess_suite;
 }
 
 static void on_finished(tlsa_keys_conn *c, tlsa_dir dir, const uint8_t *msg, size_t len) {
@@ -258,7 +331,31 @@ static void on_finished(tlsa_keys_conn *c, tlsa_dir dir, const uint8_t *msg, siz
             return;
         vdn = 12;
     }
-    c->fin[dir] = len - 4 == vdn && memcmp(msg + 4, vd, vdn) == 0 ? TLSA_FIN_OK : TLSA_FIN_MISMATCH;
+    bool ok = len - 4 == vdn && memcmp(msg + 4, vd, vdn) == 0;
+    if (ok)
+        c->verified++;
+    if (c->fin[dir] != TLSA_FIN_MISMATCH) /* a mismatch in an earlier handshake stays */
+        c->fin[dir] = ok ? TLSA_FIN_OK : TLSA_FIN_MISMATCH;
+}
+
+/* TLS <= 1.2 renegotiation: a ClientHello after both Finished starts a new handshake under the
+ * current keys; its keys take over at the next ChangeCipherSpec of each side. */
+static void renegotiate(tlsa_keys_conn *c) {
+    tlsa_transcript_free(&c->t);
+    tlsa_transcript_init(&c->t);
+    c->have_ch = c->have_sh = c->hrr = false;
+    c->ems_c = c->ems_s = c->etm_c = c->etm_s = c->early_offered = false;
+    c->have_master = c->pend_ready = c->resumed = c->ch_has_ticket = false;
+    c->ch_sid_len = 0;
+    for (int d = 0; d < 2; d++) {
+        c->fin_seen[d] = false;
+        if (c->fin[d] != TLSA_FIN_MISMATCH)
+            c->fin[d] = TLSA_FIN_UNKNOWN;
+    }
+}
+
+unsigned tlsa_keys_conn_verified(const tlsa_keys_conn *c) {
+    return c ? c->verified : 0;
 }
 
 tlsa_err tlsa_keys_conn_message(tlsa_keys_conn *c, tlsa_dir dir, const uint8_t *msg, size_t len) {
@@ -266,6 +363,8 @@ tlsa_err tlsa_keys_conn_message(tlsa_keys_conn *c, tlsa_dir dir, const uint8_t *
         return TLSA_E_INVALID_ARGUMENT;
     TLSA_ENSURE(len >= 4, TLSA_E_TRUNCATED);
     uint8_t type = msg[0];
+    if (type == 1 && dir == TLSA_FROM_CLIENT && !c->tls13 && c->fin_seen[0] && c->fin_seen[1])
+        renegotiate(c);
     /* Not hashed: HelloRequest, anything after both Finished, and TLS 1.3 NewSessionTicket and
      * KeyUpdate (a server may send tickets before the client's Finished). */
     if ((c->fin_seen[0] && c->fin_seen[1]) || type == 0 || (c->tls13 && (type == 4 || type == 24)))
@@ -296,6 +395,10 @@ tlsa_err tlsa_keys_conn_message(tlsa_keys_conn *c, tlsa_dir dir, const uint8_t *
         TLSA_TRY(tlsa_transcript_add(&c->t, msg, len));
         on_client_key_exchange(c, msg, len);
         return TLSA_E_OK;
+    case 4: /* TLS <= 1.2 NewSessionTicket (TLS 1.3 ones were skipped above) */
+        if (dir == TLSA_FROM_SERVER)
+            on_new_session_ticket(c, msg, len);
+        break;
     case 20:
         on_finished(c, dir, msg, len);
         TLSA_TRY(tlsa_transcript_add(&c->t, msg, len));
@@ -393,21 +496,24 @@ tlsa_err tlsa_keys_conn_record(tlsa_keys_conn *c, tlsa_dir dir, const uint8_t *r
         *state = TLSA_REC_DECRYPTED;
         return TLSA_E_OK;
     }
-    if (!c->have_sh) /* nothing is protected before ServerHello in TLS <= 1.2 */
-        return TLSA_E_OK;
-    if (!c->ccs[dir]) {
-        if (type == 20)
-            c->ccs[dir] = true; /* later records of this direction are protected */
-        return TLSA_E_OK;
+    /* TLS <= 1.2: a ChangeCipherSpec (itself under the old keys when renegotiating) switches its
+     * sender to the keys of the handshake in progress */
+    bool ccs = type == 20 && c->have_sh;
+    if (c->active12[dir]) {
+        tlsa_err e = tlsa_tls12_open(&c->cur[dir], type, version, tlsa_cur_ptr(&frag),
+                                     tlsa_cur_left(&frag), out, out_len);
+        if (e == TLSA_E_DECRYPT_FAILED) /* keep in step with the sender */
+            tlsa_tls12_skip(&c->cur[dir], tlsa_cur_ptr(&frag), tlsa_cur_left(&frag));
+        TLSA_TRY(e);
+        *state = TLSA_REC_DECRYPTED;
+    } else if (c->protected12[dir]) {
+        *state = TLSA_REC_NO_KEYS;
     }
-    *state = TLSA_REC_NO_KEYS;
-    if (!c->k12_ready)
-        return TLSA_E_OK;
-    tlsa_err e = tlsa_tls12_open(&c->k12.dir[dir], type, version, tlsa_cur_ptr(&frag),
-                                 tlsa_cur_left(&frag), out, out_len);
-    if (e == TLSA_E_DECRYPT_FAILED) /* keep in step with the sender */
-        tlsa_tls12_skip(&c->k12.dir[dir], tlsa_cur_ptr(&frag), tlsa_cur_left(&frag));
-    TLSA_TRY(e);
-    *state = TLSA_REC_DECRYPTED;
+    if (ccs) {
+        c->protected12[dir] = true;
+        c->active12[dir] = c->pend_ready;
+        if (c->pend_ready)
+            c->cur[dir] = c->pend.dir[dir];
+    }
     return TLSA_E_OK;
 }

@@ -1,5 +1,6 @@
 /* The few hello fields the key schedule needs (random, versions, suite, and the extensions that
- * change it: supported_versions, extended_master_secret, encrypt_then_mac, early_data). The full
+ * change it: supported_versions, extended_master_secret, encrypt_then_mac, early_data,
+ * SessionTicket) and the session id. The full
  * parsers live in msg_*.c; this one only reads, through the cursor, what decryption depends on.
  *
  *   struct { ProtocolVersion legacy_version; Random random; opaque legacy_session_id<0..32>;
@@ -17,6 +18,7 @@
 
 #define EXT_ETM 22
 #define EXT_EMS 23
+#define EXT_SESSION_TICKET 35
 #define EXT_EARLY_DATA 42
 #define EXT_SUPPORTED_VERSIONS 43
 
@@ -45,6 +47,12 @@ static tlsa_err extensions(tlsa_cur *c, uint8_t msg_type, tlsa_keys_hello *h) {
             break;
         case EXT_EARLY_DATA:
             h->early_data = true;
+            break;
+        case EXT_SESSION_TICKET:
+            if (msg_type == 1 && tlsa_cur_left(&data) > 0) {
+                h->ticket = tlsa_cur_ptr(&data);
+                h->ticket_len = tlsa_cur_left(&data);
+            }
             break;
         case EXT_SUPPORTED_VERSIONS:
             if (msg_type == 2) /* ServerHello: the selected version */
@@ -79,6 +87,8 @@ tlsa_err tlsa_keys_hello_parse(const uint8_t *msg, size_t len, tlsa_keys_hello *
         return extensions(&body, h->type, h);
     }
     TLSA_TRY(tlsa_cur_vec(&body, 1, 0, 32, 1, &v));
+    h->session_id_len = (uint8_t)tlsa_cur_left(&v);
+    TLSA_TRY(tlsa_cur_copy(&v, h->session_id, h->session_id_len));
     if (h->type == 1) {
         TLSA_TRY(tlsa_cur_vec(&body, 2, 2, 0xfffe, 2, &v));
         TLSA_TRY(tlsa_cur_vec(&body, 1, 1, 0xff, 1, &v));

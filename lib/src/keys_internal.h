@@ -198,6 +198,10 @@ typedef struct tlsa_keys_hello {
     bool etm;                  /* encrypt_then_mac present */
     bool early_data;           /* early_data present */
     bool hrr;                  /* ServerHello with the HelloRetryRequest random */
+    uint8_t session_id[32];
+    uint8_t session_id_len;
+    const uint8_t *ticket; /* ClientHello SessionTicket extension data (into msg); NULL if absent */
+    size_t ticket_len;
 } tlsa_keys_hello;
 /* Parses a whole ClientHello, ServerHello or EncryptedExtensions (4-byte header included). */
 TLSA_WUR tlsa_err tlsa_keys_hello_parse(const uint8_t *msg, size_t len, tlsa_keys_hello *h);
@@ -240,8 +244,14 @@ TLSA_WUR tlsa_err tlsa_keys_conn_record(tlsa_keys_conn *c, tlsa_dir dir, const u
  * parse error and leave the connection without keys. */
 TLSA_WUR tlsa_err tlsa_keys_conn_message(tlsa_keys_conn *c, tlsa_dir dir, const uint8_t *msg,
                                          size_t len);
-/* The Finished check for the Finished sent by dir. */
+/* The Finished check for the Finished sent by dir (a mismatch in any handshake stays). */
 tlsa_fin_state tlsa_keys_conn_finished(const tlsa_keys_conn *c, tlsa_dir dir);
+/* Finished messages that matched their transcript, over all handshakes (renegotiations). */
+unsigned tlsa_keys_conn_verified(const tlsa_keys_conn *c);
+/* TLS <= 1.2 resumption across connections: copies the session (session id, ticket, master
+ * secret) that prev last established, so c can resume it with an abbreviated handshake. Within
+ * one connection (renegotiation) this happens by itself. */
+void tlsa_keys_conn_resume_from(tlsa_keys_conn *c, const tlsa_keys_conn *prev);
 /* Whether records sent by dir are being decrypted now. */
 bool tlsa_keys_conn_decrypting(const tlsa_keys_conn *c, tlsa_dir dir);
 /* Negotiated version and suite (0 until ServerHello). */

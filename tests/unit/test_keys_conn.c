@@ -351,6 +351,54 @@ static void test_samples(void) {
     }
 }
 
+static void test_renegotiation_and_resumption(void) {
+    /* tls-renegotiation.pcap: five handshakes on one connection, the last four inside the
+     * encrypted channel, the last two resumed from the third's ticket; only the RSA key given */
+    tlsa_rsa_key *key = NULL;
+    CU_ASSERT_EQUAL_FATAL(tlsa_rsa_key_load_file(KEYS "rsasnakeoil2.key", NULL, &key), TLSA_E_OK);
+    tlsa_keys_conn *c = tlsa_keys_conn_new(NULL, key);
+    replay *r = new_replay();
+    run(c, "tls-renegotiation.records", r);
+    expect_both_ok(c);
+    CU_ASSERT_EQUAL(tlsa_keys_conn_verified(c), 10);
+    CU_ASSERT_EQUAL(r->no_keys[0] + r->no_keys[1] + r->failed[0] + r->failed[1], 0);
+    CU_ASSERT(r->app_len[0] > 0 && r->app_len[1] > 0);
+    tlsa_keys_conn_free(c);
+    free(r);
+    tlsa_rsa_key_free(key);
+
+    /* resumption across connections (session id, then ticket): the second connection has no
+     * key of its own and takes the session from the first */
+    static const char *const names[] = {"14-tls12-resume-sessid", "15-tls12-resume-ticket"};
+    for (int i = 0; i < 2; i++) {
+        char path[256], rec[128];
+        snprintf(path, sizeof path, "%ssamples/%s.keys", FX_DIR, names[i]);
+        tlsa_keylog *kl = keylog(path);
+        tlsa_keys_conn *first = tlsa_keys_conn_new(kl, NULL),
+                       *second = tlsa_keys_conn_new(NULL, NULL),
+                       *alone = tlsa_keys_conn_new(NULL, NULL);
+        replay *r1 = new_replay(), *r2 = new_replay(), *r3 = new_replay();
+        snprintf(rec, sizeof rec, "samples/%s-0.records", names[i]);
+        run(first, rec, r1);
+        expect_both_ok(first);
+        tlsa_keys_conn_resume_from(second, first);
+        snprintf(rec, sizeof rec, "samples/%s-1.records", names[i]);
+        run(second, rec, r2);
+        expect_both_ok(second);
+        CU_ASSERT(r2->app_len[0] > 0 && r2->app_len[1] > 0);
+        run(alone, rec, r3); /* without the session: nothing */
+        CU_ASSERT_EQUAL(tlsa_keys_conn_finished(alone, TLSA_FROM_CLIENT), TLSA_FIN_UNKNOWN);
+        CU_ASSERT_EQUAL(r3->decrypted[0] + r3->decrypted[1], 0);
+        tlsa_keys_conn_free(first);
+        tlsa_keys_conn_free(second);
+        tlsa_keys_conn_free(alone);
+        free(r1);
+        free(r2);
+        free(r3);
+        tlsa_keylog_free(kl);
+    }
+}
+
 static void test_hostile_inputs(void) {
     tlsa_keys_conn *c = tlsa_keys_conn_new(NULL, NULL);
     uint8_t out[64], inner;
@@ -419,4 +467,6 @@ TLSA_TEST_MAIN("keys_conn", {"TLS 1.3 full handshake (tls13-rfc8446 #0)", test_t
                {"TLS 1.2 ChaCha20-Poly1305, seven suites", test_tls12_chacha_suites},
                {"TLS 1.2 plain PSK: AES-128-CCM, AES-256-GCM-SHA384", test_tls12_psk},
                {"OpenSSL samples: encrypt_then_mac, HRR, 3DES, NULL, anon", test_samples},
+               {"renegotiation (5 handshakes, RSA key only); resumption across connections",
+                test_renegotiation_and_resumption},
                {"hostile inputs", test_hostile_inputs})
