@@ -25,6 +25,9 @@ done
 in=$(plugin_input "$cap")
 name=$(basename "$cap")
 
+ca_opt=()
+[ -f "$TLSA_SRC/samples/pki/ca.pem" ] && ca_opt=(-o "tlsaudit.ca_file:$(plugin_input "$TLSA_SRC/samples/pki/ca.pem")")
+
 # The frame to show: the one with the connection summary (else the first with a step).
 frame=$(tshark_plugin -n -r "$in" -2 -Y "tlsaudit.conn" -T fields -e frame.number 2>/dev/null | head -1)
 [ -n "$frame" ] || frame=$(tshark_plugin -n -r "$in" -2 -Y "tlsaudit.step" -T fields -e frame.number 2>/dev/null | head -1)
@@ -44,6 +47,11 @@ gui.geometry_main_y: 0
 gui.geometry_main_width: 1600
 gui.geometry_main_height: 1000
 gui.geometry_main_maximized: FALSE
+RECENT
+# A short packet list leaves room for the details pane.
+cat > "$PLUGIN_HOME/.config/wireshark/recent" <<'RECENT'
+gui.geometry_main_upper_pane: 220
+gui.geometry_main_lower_pane: 1000
 RECENT
 chmod -R a+rX "$PLUGIN_HOME/.config"
 [ "$(id -u)" = 0 ] && chown -R nobody:nogroup "$PLUGIN_HOME/.config"
@@ -74,7 +82,7 @@ for _ in $(seq 1 50); do
 done
 
 wireshark_user env DISPLAY="$disp" QT_QPA_PLATFORM=xcb wireshark -r "$in" -Y "tlsaudit" -g "$frame" \
-    -o tlsaudit.expand_tree:TRUE > "$PLUGIN_HOME/wireshark.log" 2>&1 &
+    -o tlsaudit.expand_tree:TRUE "${ca_opt[@]}" > "$PLUGIN_HOME/wireshark.log" 2>&1 &
 ws_pid=$!
 
 # Wait for the main window (its title starts with the file name), up to 45 s.
