@@ -9,7 +9,8 @@
  * TLS 1.3: records sent by the client before ServerHello are 0-RTT data (client early traffic
  * secret; the suite is found by trial, as only the PSK knows it); after ServerHello both sides
  * use their handshake traffic secrets (the client after EndOfEarlyData when the server accepted
- * early data), and each side switches to its application traffic secret after its Finished. */
+ * early data), and each side switches to its application traffic secret after its Finished and
+ * to the next one at each KeyUpdate it sends. */
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <stdlib.h>
@@ -40,6 +41,8 @@ struct tlsa_keys_conn {
     tlsa_tls13_dir d13[2];
     uint8_t hs_secret[2][TLSA_KEY_SECRET_MAX];
     size_t hs_len[2];
+    uint8_t ap_secret[2][TLSA_KEY_SECRET_MAX];
+    size_t ap_len[2];
     uint8_t early_secret[TLSA_KEY_SECRET_MAX];
     size_t early_len;
     /* Finished */
@@ -119,12 +122,27 @@ static void set_epoch13(tlsa_keys_conn *c, tlsa_dir dir, int epoch, const uint8_
 }
 
 static void to_app13(tlsa_keys_conn *c, tlsa_dir dir) {
-    uint8_t s[TLSA_KEY_SECRET_MAX];
-    size_t n = find_secret(c,
-                           dir == TLSA_FROM_CLIENT ? TLSA_KEY_CLIENT_TRAFFIC_SECRET_0
-                                                   : TLSA_KEY_SERVER_TRAFFIC_SECRET_0,
-                           s);
-    set_epoch13(c, dir, EPOCH_APP, s, n);
+    c->ap_len[dir] = find_secret(c,
+                                 dir == TLSA_FROM_CLIENT ? TLSA_KEY_CLIENT_TRAFFIC_SECRET_0
+                                                         : TLSA_KEY_SERVER_TRAFFIC_SECRET_0,
+                                 c->ap_secret[dir]);
+    set_epoch13(c, dir, EPOCH_APP, c->ap_secret[dir], c->ap_len[dir]);
+}
+
+/* KeyUpdate (RFC 8446 §7.2): the sender's next records use
+ * application_traffic_secret_N+1 = HKDF-Expand-Label(secret_N, "traffic upd", "", Hash.length). */
+static void key_update13(tlsa_keys_conn *c, tlsa_dir dir) {
+    const tlsa_suite_keys *s = tlsa_suite_keys_find(c->suite);
+    size_t n = c->ap_len[dir];
+    uint8_t next[TLSA_KEY_SECRET_MAX];
+    if (!s || n == 0 || c->epoch[dir] != EPOCH_APP ||
+        tlsa_tls13_expand_label(s->prf, c->ap_secret[dir], n, "traffic upd", NULL, 0, next, n) !=
+            TLSA_E_OK) {
+        c->epoch[dir] = EPOCH_NONE; /* the old keys are gone; without a secret, so are we */
+        return;
+    }
+    memcpy(c->ap_secret[dir], next, n);
+    set_epoch13(c, dir, EPOCH_APP, c->ap_secret[dir], n);
 }
 
 static void to_handshake13(tlsa_keys_conn *c, tlsa_dir dir) {
@@ -365,9 +383,13 @@ tlsa_err tlsa_keys_conn_message(tlsa_keys_conn *c, tlsa_dir dir, const uint8_t *
     uint8_t type = msg[0];
     if (type == 1 && dir == TLSA_FROM_CLIENT && !c->tls13 && c->fin_seen[0] && c->fin_seen[1])
         renegotiate(c);
-    /* Not hashed: HelloRequest, anything after both Finished, and TLS 1.3 NewSessionTicket and
-     * KeyUpdate (a server may send tickets before the client's Finished). */
-    if ((c->fin_seen[0] && c->fin_seen[1]) || type == 0 || (c->tls13 && (type == 4 || type == 24)))
+    if (c->tls13 && type == 24) {
+        key_update13(c, dir);
+        return TLSA_E_OK;
+    }
+    /* Not hashed: HelloRequest, anything after both Finished, and TLS 1.3 NewSessionTicket (a
+     * server may send tickets before the client's Finished) and KeyUpdate. */
+    if ((c->fin_seen[0] && c->fin_seen[1]) || type == 0 || (c->tls13 && type == 4))
         return TLSA_E_OK;
     switch (type) {
     case 1:

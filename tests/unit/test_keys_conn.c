@@ -3,6 +3,7 @@
  * TLS 1.3 full handshake, PSK resumption with 0-RTT (with and without the early secret), TLS 1.3
  * draft-20 ChaCha20, TLS 1.2 RSA/CBC, ECDHE/GCM, seven ChaCha20-Poly1305 suites, TLS 1.0
  * abbreviated; wrong keys, damaged records and a broken transcript. */
+#include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -129,6 +130,63 @@ static void test_tls13_full(void) {
     CU_ASSERT(app_starts(r, 1, "HTTP/1.1 200"));
     CU_ASSERT_EQUAL(r->no_keys[0] + r->no_keys[1] + r->failed[0] + r->failed[1], 0);
     CU_ASSERT_EQUAL(r->early_records, 0);
+    tlsa_keys_conn_free(c);
+    free(r);
+    tlsa_keylog_free(kl);
+}
+
+/* AES-128-GCM TLS 1.3 record sealed independently of the library. */
+static size_t seal_gcm128(const uint8_t key[16], const uint8_t iv[12], const char *text,
+                          uint8_t inner_type, uint8_t *rec) {
+    size_t n = strlen(text), len = n + 1 + 16;
+    uint8_t pt[256];
+    memcpy(pt, text, n);
+    pt[n] = inner_type;
+    rec[0] = 23;
+    rec[1] = 3;
+    rec[2] = 3;
+    rec[3] = (uint8_t)(len >> 8);
+    rec[4] = (uint8_t)len;
+    EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
+    int outl = 0;
+    CU_ASSERT(EVP_EncryptInit_ex(ctx, EVP_aes_128_gcm(), NULL, key, iv) == 1);
+    CU_ASSERT(EVP_EncryptUpdate(ctx, NULL, &outl, rec, 5) == 1);
+    CU_ASSERT(EVP_EncryptUpdate(ctx, rec + 5, &outl, pt, (int)n + 1) == 1);
+    CU_ASSERT(EVP_EncryptFinal_ex(ctx, rec + 5 + outl, &outl) == 1);
+    CU_ASSERT(EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_GET_TAG, 16, rec + 5 + n + 1) == 1);
+    EVP_CIPHER_CTX_free(ctx);
+    return 5 + len;
+}
+
+static void test_tls13_key_update(void) {
+    tlsa_keylog *kl = keylog(KEYS "tls13-rfc8446.keys");
+    tlsa_keys_conn *c = tlsa_keys_conn_new(kl, NULL);
+    replay *r = new_replay();
+    run(c, "tls13-rfc8446-0.records", r);
+    expect_both_ok(c);
+    /* the client sends KeyUpdate(update_not_requested); its next record uses
+     * HKDF-Expand-Label(CLIENT_TRAFFIC_SECRET_0, "traffic upd", "", 32), sequence 0 */
+    static const uint8_t ku[] = {24, 0, 0, 1, 0};
+    CU_ASSERT_EQUAL(tlsa_keys_conn_message(c, TLSA_FROM_CLIENT, ku, sizeof ku), TLSA_E_OK);
+    size_t n;
+    uint8_t *s0 =
+        tlsa_test_hex("1ce3e54d6b980d838f79564fd33d43a7664df24ead913c316c379ca3dd349b74", &n);
+    uint8_t s1[32], key[16], iv[12], rec[128], out[128], inner = 0;
+    CU_ASSERT_EQUAL(tlsa_tls13_expand_label("SHA256", s0, 32, "traffic upd", NULL, 0, s1, 32),
+                    TLSA_E_OK);
+    CU_ASSERT_EQUAL(tlsa_tls13_expand_label("SHA256", s1, 32, "key", NULL, 0, key, 16), TLSA_E_OK);
+    CU_ASSERT_EQUAL(tlsa_tls13_expand_label("SHA256", s1, 32, "iv", NULL, 0, iv, 12), TLSA_E_OK);
+    size_t rn = seal_gcm128(key, iv, "after update", 23, rec), out_len = 0;
+    tlsa_rec_state st;
+    CU_ASSERT_EQUAL(tlsa_keys_conn_record(c, TLSA_FROM_CLIENT, rec, rn, out, &out_len, &inner, &st),
+                    TLSA_E_OK);
+    CU_ASSERT_EQUAL(st, TLSA_REC_DECRYPTED);
+    CU_ASSERT(out_len == 12 && memcmp(out, "after update", 12) == 0);
+    CU_ASSERT_EQUAL(inner, 23);
+    /* the server did not update: a record under the client's new keys is not the server's */
+    CU_ASSERT_EQUAL(tlsa_keys_conn_record(c, TLSA_FROM_SERVER, rec, rn, out, &out_len, &inner, &st),
+                    TLSA_E_DECRYPT_FAILED);
+    free(s0);
     tlsa_keys_conn_free(c);
     free(r);
     tlsa_keylog_free(kl);
@@ -459,6 +517,7 @@ static void test_hostile_inputs(void) {
 }
 
 TLSA_TEST_MAIN("keys_conn", {"TLS 1.3 full handshake (tls13-rfc8446 #0)", test_tls13_full},
+               {"TLS 1.3 KeyUpdate", test_tls13_key_update},
                {"TLS 1.3 PSK + 0-RTT, with and without the early secret", test_tls13_early_data},
                {"TLS 1.3 draft-20 ChaCha20-Poly1305, two connections", test_tls13_draft20_chacha},
                {"TLS 1.2 RSA: decrypt, wrong key, broken transcript, damaged record",
