@@ -660,8 +660,40 @@ static void on_tls13_protected(tlsa_tls *t, int side, const tlsa_rec *r) {
         return;
     }
     h->client_flight = true;
+    c->client_auth_requested = true; /* a client only sends a Certificate when asked */
     add_step(t, dir, 5, TLSA_HS_UNKNOWN, true, r->len, r->start, r->end,
              "encrypted; a client Certificate or CertificateVerify");
+}
+
+/* Heartbeat (RFC 6520). In clear, the request's payload_length is checked against its record.
+ * Protected, a response longer than the peer's request (they echo it byte for byte) is the sign of
+ * an over-read. */
+static void on_heartbeat(tlsa_tls *t, int side, const tlsa_rec *r) {
+    tlsa_conn *c = &t->conn;
+    int dir = t->dir_of[side];
+    bool bleed = false;
+    if (!r->encrypted) {
+        uint8_t type = 0;
+        bool overflow = false;
+        tlsa_err e = tlsa_msg_heartbeat(r->payload, r->len, &type, &overflow);
+        if (e != TLSA_E_OK)
+            tlsa_tls_problem(t, side, e, "heartbeat record of %u bytes", r->len);
+        bleed = overflow && type == 1;
+    } else {
+        uint32_t asked = t->hb_len[dir ^ 1];
+        if (asked && r->len > asked) {
+            bleed = true;
+            t->hb_len[dir ^ 1] = 0;
+        } else if (asked && r->len == asked) {
+            t->hb_len[dir ^ 1] = 0; /* a matching response */
+        } else {
+            t->hb_len[dir] = r->len;
+        }
+    }
+    if (bleed && !c->heartbleed) {
+        c->heartbleed = true;
+        c->heartbleed_frame = t->frame;
+    }
 }
 
 void tlsa_conn_record(tlsa_tls *t, int side, const tlsa_rec *in) {
@@ -716,17 +748,7 @@ void tlsa_conn_record(tlsa_tls *t, int side, const tlsa_rec *in) {
         }
         break;
     case TLSA_CT_HEARTBEAT:
-        if (!r->encrypted) {
-            uint8_t type = 0;
-            bool overflow = false;
-            tlsa_err e = tlsa_msg_heartbeat(r->payload, r->len, &type, &overflow);
-            if (e != TLSA_E_OK)
-                tlsa_tls_problem(t, side, e, "heartbeat record of %u bytes", r->len);
-            if (overflow && type == 1 && !c->heartbleed) {
-                c->heartbleed = true;
-                c->heartbleed_frame = t->frame;
-            }
-        }
+        on_heartbeat(t, side, r);
         break;
     default:
         break;

@@ -80,7 +80,8 @@ struct tlsa_tls {
     bool null_cipher; /* NULL encryption negotiated: "protected" records stay readable */
     uint8_t null_mac; /* MAC bytes at the end of each such record */
     bool finalized;
-    uint64_t frame; /* the packet being processed */
+    uint32_t hb_len[2]; /* protected heartbeat awaiting its response: record length, by dir */
+    uint64_t frame;     /* the packet being processed */
     tlsa_time ts;
 };
 

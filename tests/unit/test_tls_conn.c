@@ -374,6 +374,27 @@ static void test_heartbleed(void) {
     feed_close(&f);
 }
 
+/* Protected heartbeats: a response of the request's size is normal, a longer one is an over-read.
+ */
+static void test_heartbleed_encrypted(void) {
+    feed f;
+    feed_open(&f, true);
+    CU_ASSERT_EQUAL_FATAL(feed_fixture(&f, "tls12_rsa", 0, false), 7);
+    uint8_t hb[2000] = {0};
+    send_record(&f, 0, TLSA_CT_HEARTBEAT, hb, 40, 8);
+    send_record(&f, 1, TLSA_CT_HEARTBEAT, hb, 40, 9);
+    CU_ASSERT_EQUAL(f.n_steps, 7);
+    send_record(&f, 0, TLSA_CT_HEARTBEAT, hb, 40, 10);
+    send_record(&f, 1, TLSA_CT_HEARTBEAT, hb, 1200, 11);
+    tlsa_conn *c = tlsa_tls_finish(f.t, TLSA_END_FIN);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+    CU_ASSERT_TRUE(c->heartbleed);
+    CU_ASSERT_EQUAL(c->heartbleed_frame, 11);
+    CU_ASSERT_EQUAL(c->dir[TLSA_FROM_SERVER].encrypted_records,
+                    4); /* Finished, data, 2 heartbeats */
+    feed_close(&f);
+}
+
 /* Out of order: a ClientKeyExchange before any ServerHello is noted, observation goes on. */
 static void test_unexpected_message(void) {
     feed f;
@@ -498,6 +519,7 @@ static void test_tls13_client_flight_sizes(void) {
     CU_ASSERT_PTR_NOT_NULL_FATAL(c);
     ASSERT_STEPS(&f, "1c1@1 2s2@2 2s255e@2 2s255e@2 5c255e@3 5c255e@3 7c20e@3");
     CU_ASSERT_TRUE(c->complete);
+    CU_ASSERT_TRUE(c->client_auth_requested);
     CU_ASSERT_EQUAL(c->last_step, 9);
     feed_close(&f);
 }
@@ -546,8 +568,10 @@ TLSA_TEST_MAIN("tls_conn", {"TLS 1.3 client flight by size", test_tls13_client_f
                {"TLS 1.3 encrypted alert", test_tls13_encrypted_alert},
                {"step numbers, TLS 1.2", test_step_numbers_tls12},
                {"HelloRetryRequest", test_hello_retry_request}, {"fatal alert", test_fatal_alert},
-               {"heartbleed", test_heartbleed}, {"unexpected message", test_unexpected_message},
-               {"step limit", test_step_limit}, {"display names", test_display_names},
+               {"heartbleed", test_heartbleed},
+               {"heartbleed, protected", test_heartbleed_encrypted},
+               {"unexpected message", test_unexpected_message}, {"step limit", test_step_limit},
+               {"display names", test_display_names},
                {"TLS 1.3 PSK resumption with early data", test_tls13_psk_early_data},
                {"TLS 1.2 RSA full handshake", test_tls12_rsa},
                {"roles from the ClientHello", test_roles_from_hello}, {"TLS 1.3", test_tls13},
