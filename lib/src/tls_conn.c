@@ -202,7 +202,9 @@ static void on_server_hello(tlsa_tls *t, int side, const uint8_t *b, size_t len,
     tmp.frame = t->frame;
     if (dir != TLSA_FROM_SERVER)
         unexpected(t, side, TLSA_HS_SERVER_HELLO, "from the client");
-    if (!h->ch_seen && t->syn_seen)
+    /* Only when the client's stream is whole: a hole may have swallowed the ClientHello. */
+    const tlsa_dir_stats *cd = &c->dir[TLSA_FROM_CLIENT];
+    if (!h->ch_seen && t->syn_seen && cd->bytes > 0 && cd->gaps == 0)
         unexpected(t, side, TLSA_HS_SERVER_HELLO, "before any ClientHello");
     bool first = c->handshakes <= 1;
     if (hrr) {
@@ -521,7 +523,9 @@ static void add_alert(tlsa_tls *t, int dir, bool enc, uint8_t level, uint8_t des
 
 static void on_alert(tlsa_tls *t, int side, const tlsa_rec *r) {
     int dir = t->dir_of[side];
-    if (r->encrypted) {
+    /* A cleartext alert is 2 bytes; a longer one after the ServerHello is protected (its
+     * ChangeCipherSpec was not seen, e.g. lost in a hole). */
+    if (r->encrypted || (r->len > 2 && t->hs.sh_seen)) {
         add_alert(t, dir, true, 0, 0);
         return;
     }

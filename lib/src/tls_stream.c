@@ -291,8 +291,9 @@ void tlsa_tls_gap(tlsa_tls *t, int side, uint64_t len, uint64_t frame) {
         return;
     s->win_off = s->off;
     s->lost_at = s->off;
-    tlsa_tls_problem(t, side, TLSA_E_TRUNCATED, "%llu bytes missing from the stream at offset %llu",
-                     (unsigned long long)len, (unsigned long long)(s->off - len));
+    tlsa_tls_problem(t, side, TLSA_E_STREAM_GAP,
+                     "%llu bytes missing from the stream at offset %llu", (unsigned long long)len,
+                     (unsigned long long)(s->off - len));
 }
 
 void tlsa_tls_tcp_note(tlsa_tls *t, int side, tlsa_tcp_note note) {

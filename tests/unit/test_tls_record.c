@@ -281,7 +281,7 @@ static void test_gaps(void) {
     CU_ASSERT_EQUAL(c->dir[0].gaps, 3);
     CU_ASSERT_EQUAL(c->dir[0].gap_bytes, 60 + 85);
     CU_ASSERT_EQUAL(c->dir[0].app_data_records, 2);
-    CU_ASSERT_TRUE(has_problem(c, TLSA_E_TRUNCATED));
+    CU_ASSERT_TRUE(has_problem(c, TLSA_E_STREAM_GAP));
     CU_ASSERT_EQUAL(f.n_steps, 2);
     CU_ASSERT_EQUAL(f.steps[1].frame, 8);
     feed_close(&f);

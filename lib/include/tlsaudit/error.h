@@ -37,7 +37,8 @@
     X(IO, INTERNAL, "an input or output operation failed")                                         \
     X(BAD_KEY_FILE, MALFORMED, "a key file or key log does not parse")                            \
     X(DECRYPT_FAILED, MALFORMED, "a record does not decrypt or authenticate with the given keys")  \
-    X(UNSUPPORTED_CIPHER, UNSUPPORTED, "the cipher suite cannot be decrypted")
+    X(UNSUPPORTED_CIPHER, UNSUPPORTED, "the cipher suite cannot be decrypted")                     \
+    X(STREAM_GAP, UNSUPPORTED, "part of the TCP stream was not captured (loss or snaplen)")
 
 typedef enum tlsa_err {
 #define TLSA_X_ENUM(name, cat, text) TLSA_E_##name,
