@@ -133,6 +133,13 @@ const char *tlsa_step_explain(const tlsa_conn *c, const tlsa_step *s) {
         if (tls13 && server && s->step == 2)
             return "encrypted — keys needed to see the certificate (TLS 1.3 encrypts "
                    "EncryptedExtensions, Certificate, CertificateVerify and Finished)";
+        if (!server && s->step == 5)
+            return "encrypted — the client's Certificate or CertificateVerify (TLS 1.3 encrypts "
+                   "them; the server asked for a client certificate)";
+        if (!server && s->step == 1)
+            return "encrypted — a renegotiation ClientHello inside the protected channel";
+        if (server && s->step == 9)
+            return "encrypted — a HelloRequest or another message after the handshake";
         return "an encrypted handshake message (keys needed to see which one)";
     }
     switch (s->msg_type) {

@@ -520,6 +520,9 @@ static void test_tls13_client_flight_sizes(void) {
     ASSERT_STEPS(&f, "1c1@1 2s2@2 2s255e@2 2s255e@2 5c255e@3 5c255e@3 7c20e@3");
     CU_ASSERT_TRUE(c->complete);
     CU_ASSERT_TRUE(c->client_auth_requested);
+    CU_ASSERT_STRING_EQUAL(tlsa_step_explain(c, &c->steps.v[4]),
+                           "encrypted — the client's Certificate or CertificateVerify (TLS 1.3 "
+                           "encrypts them; the server asked for a client certificate)");
     CU_ASSERT_EQUAL(c->last_step, 9);
     feed_close(&f);
 }
