@@ -197,7 +197,7 @@ static tlsa_err on_server_hello(tlsa_keys_conn *c, const uint8_t *msg, size_t le
         c->hrr = true; /* TLS 1.3 from here on: a ChangeCipherSpec is only for middleboxes */
         if (c->t.ctx)
             TLSA_TRY(tlsa_transcript_hrr(&c->t));
-        return c->t.ctx ? tlsa_transcript_add(&c->t, msg, len) : TLSA_E_OK;
+        return tlsa_transcript_add(&c->t, msg, len);
     }
     if (c->have_sh)
         return TLSA_E_OK;
@@ -208,8 +208,7 @@ static tlsa_err on_server_hello(tlsa_keys_conn *c, const uint8_t *msg, size_t le
     c->tls13 = tls13;
     c->ems_s = h.ems;
     c->etm_s = h.etm;
-    if (c->t.ctx)
-        TLSA_TRY(tlsa_transcript_add(&c->t, msg, len));
+    TLSA_TRY(tlsa_transcript_add(&c->t, msg, len)); /* buffered when no hash (SSL 3.0) */
     if (tls13) {
         unsigned draft = (v >> 8) == 0x7f ? (v & 0xff) : 0;
         c->no_aad = draft > 0 && draft < 25;
@@ -336,9 +335,14 @@ static void on_finished(tlsa_keys_conn *c, tlsa_dir dir, const uint8_t *msg, siz
     uint8_t th[64], vd[64];
     size_t thn = 0, vdn = 0;
     c->fin_seen[dir] = true;
-    if (!c->t.ctx || tlsa_transcript_hash(&c->t, th, &thn) != TLSA_E_OK)
+    if (c->have_sh && c->version == TLSA_SSL3) { /* over the buffered messages themselves */
+        if (!c->have_master || tlsa_ssl3_finished(c->t.pending, c->t.pending_len, c->master,
+                                                  dir == TLSA_FROM_CLIENT, vd) != TLSA_E_OK)
+            return;
+        vdn = 36;
+    } else if (!c->t.ctx || tlsa_transcript_hash(&c->t, th, &thn) != TLSA_E_OK) {
         return;
-    if (c->tls13) {
+    } else if (c->tls13) {
         if (c->hs_len[dir] == 0 || tlsa_tls13_finished(c->suite, c->hs_secret[dir], c->hs_len[dir],
                                                        th, thn, vd, &vdn) != TLSA_E_OK)
             return;
@@ -374,6 +378,36 @@ static void renegotiate(tlsa_keys_conn *c) {
 
 unsigned tlsa_keys_conn_verified(const tlsa_keys_conn *c) {
     return c ? c->verified : 0;
+}
+
+tlsa_err tlsa_keys_conn_sslv2_hello(tlsa_keys_conn *c, const uint8_t *msg, size_t len) {
+    if (!c || !msg)
+        return TLSA_E_INVALID_ARGUMENT;
+    /* msg_type(1) version(2) cipher_spec_length(2) session_id_length(2) challenge_length(2)
+     * cipher_specs session_id challenge */
+    tlsa_cur cur = tlsa_cur_make(msg, len), v;
+    uint8_t type;
+    uint16_t version, cs_len, sid_len, ch_len;
+    TLSA_TRY(tlsa_cur_u8(&cur, &type));
+    TLSA_ENSURE(type == 1, TLSA_E_BAD_HANDSHAKE_TYPE);
+    TLSA_TRY(tlsa_cur_u16(&cur, &version));
+    TLSA_TRY(tlsa_cur_u16(&cur, &cs_len));
+    TLSA_TRY(tlsa_cur_u16(&cur, &sid_len));
+    TLSA_TRY(tlsa_cur_u16(&cur, &ch_len));
+    TLSA_ENSURE(cs_len > 0 && cs_len % 3 == 0, TLSA_E_ODD_VECTOR);
+    TLSA_ENSURE(sid_len == 0 || sid_len == 16, TLSA_E_BAD_LENGTH);
+    TLSA_ENSURE(ch_len >= 16 && ch_len <= 32, TLSA_E_BAD_LENGTH);
+    TLSA_TRY(tlsa_cur_skip(&cur, cs_len));
+    TLSA_TRY(tlsa_cur_skip(&cur, sid_len));
+    TLSA_TRY(tlsa_cur_sub(&cur, ch_len, &v));
+    TLSA_TRY(tlsa_cur_done(&cur));
+    if (c->have_ch)
+        return TLSA_E_OK;
+    c->have_ch = true;
+    c->client_version = version;
+    memset(c->cr, 0, 32);
+    memcpy(c->cr + 32 - ch_len, tlsa_cur_ptr(&v), ch_len);
+    return tlsa_transcript_add(&c->t, msg, len);
 }
 
 tlsa_err tlsa_keys_conn_message(tlsa_keys_conn *c, tlsa_dir dir, const uint8_t *msg, size_t len) {

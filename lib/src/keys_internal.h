@@ -129,13 +129,15 @@ TLSA_WUR tlsa_err tlsa_tls13_finished(uint16_t suite, const uint8_t *base_key, s
 #define TLSA_TLS11 0x0302
 #define TLSA_TLS12 0x0303
 
-/* PRF(secret, label, seed) for the version/suite (TLS 1.2: P_<suite hash>; 1.0/1.1: MD5+SHA1). */
+/* PRF(secret, label, seed) for the version/suite (TLS 1.2: P_<suite hash>; 1.0/1.1: MD5+SHA1;
+ * SSL 3.0 has none: TLSA_E_UNSUPPORTED_CIPHER). */
 TLSA_WUR tlsa_err tlsa_tls12_prf(uint16_t version, uint16_t suite, const uint8_t *secret,
                                  size_t secret_len, const char *label, const uint8_t *seed1,
                                  size_t seed1_len, const uint8_t *seed2, size_t seed2_len,
                                  uint8_t *out, size_t out_len);
 /* master_secret = PRF(pms, "master secret", client_random + server_random), or with
- * session_hash (non-NULL) PRF(pms, "extended master secret", session_hash) (RFC 7627). */
+ * session_hash (non-NULL) PRF(pms, "extended master secret", session_hash) (RFC 7627).
+ * SSL 3.0: tlsa_ssl3_master_secret. */
 TLSA_WUR tlsa_err tlsa_tls12_master_secret(uint16_t version, uint16_t suite, const uint8_t *pms,
                                            size_t pms_len, const uint8_t client_random[32],
                                            const uint8_t server_random[32],
@@ -174,10 +176,24 @@ TLSA_WUR tlsa_err tlsa_tls12_open(tlsa_tls12_dir *d, uint8_t content_type, uint1
 void tlsa_tls12_skip(tlsa_tls12_dir *d, const uint8_t *fragment, size_t len);
 /* verify_data = PRF(master, "client finished" | "server finished", transcript_hash)[0..11].
  * transcript_hash is Hash(handshake_messages) with the connection's transcript hash
- * (tlsa_suite_hash_name). */
+ * (tlsa_suite_hash_name). SSL 3.0: TLSA_E_UNSUPPORTED_CIPHER, see tlsa_ssl3_finished. */
 TLSA_WUR tlsa_err tlsa_tls12_finished(uint16_t version, uint16_t suite, const uint8_t master[48],
                                       bool from_client, const uint8_t *transcript_hash,
                                       size_t hash_len, uint8_t out[12]);
+
+/* ---- SSL 3.0 (ssl3_keys.c): no PRF; MD5/SHA-1 constructions ---- */
+TLSA_WUR tlsa_err tlsa_ssl3_master_secret(const uint8_t *pms, size_t pms_len, const uint8_t cr[32],
+                                          const uint8_t sr[32], uint8_t master[48]);
+TLSA_WUR tlsa_err tlsa_ssl3_key_block(const uint8_t master[48], const uint8_t cr[32],
+                                      const uint8_t sr[32], uint8_t *out, size_t out_len);
+/* The SSL 3.0 record MAC ("MD5" or "SHA1"); out needs 20 bytes. */
+TLSA_WUR tlsa_err tlsa_ssl3_mac(const char *md_name, const uint8_t *secret, uint64_t seq,
+                                uint8_t type, const uint8_t *content, size_t len, uint8_t *out);
+/* Finished (36 bytes: MD5 part + SHA part) over the raw handshake messages, as SSL 3.0 hashes
+ * them with the sender and master secret appended (the transcript keeps them buffered: SSL 3.0
+ * has no transcript hash to choose). */
+TLSA_WUR tlsa_err tlsa_ssl3_finished(const uint8_t *msgs, size_t len, const uint8_t master[48],
+                                     bool from_client, uint8_t out[36]);
 
 /* ---- RSA key exchange (rsa_key.c) ---- */
 /* Decrypts the EncryptedPreMasterSecret of an RSA ClientKeyExchange body (TLS: with its 2-byte
@@ -240,6 +256,10 @@ TLSA_WUR tlsa_err tlsa_keys_conn_set_psk(tlsa_keys_conn *c, const uint8_t *psk, 
 TLSA_WUR tlsa_err tlsa_keys_conn_record(tlsa_keys_conn *c, tlsa_dir dir, const uint8_t *record,
                                         size_t record_len, uint8_t *out, size_t *out_len,
                                         uint8_t *inner_type, tlsa_rec_state *state);
+/* An SSLv2-compatible ClientHello (RFC 5246 E.2), given as the message after the 2-byte SSLv2
+ * record header (msg_type 1, version, lengths, cipher_specs, session_id, challenge). It enters
+ * the transcript as is; the client random is the challenge, left-padded with zeros to 32 bytes. */
+TLSA_WUR tlsa_err tlsa_keys_conn_sslv2_hello(tlsa_keys_conn *c, const uint8_t *msg, size_t len);
 /* One whole handshake message (4-byte header + body) sent by dir. Malformed hellos return their
  * parse error and leave the connection without keys. */
 TLSA_WUR tlsa_err tlsa_keys_conn_message(tlsa_keys_conn *c, tlsa_dir dir, const uint8_t *msg,

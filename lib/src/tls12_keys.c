@@ -1,6 +1,6 @@
 /* TLS 1.0 - 1.2 key schedule, record decryption and Finished (RFC 2246, 4346, 5246 §5, §6.2.3,
- * §7.4.9, §8.1; RFC 5288 §3, RFC 6655 §3, RFC 7905 §2, RFC 7627 §4). SSL 3.0 uses a different
- * MAC and key derivation and is not supported (TLSA_E_UNSUPPORTED_CIPHER).
+ * §7.4.9, §8.1; RFC 5288 §3, RFC 6655 §3, RFC 7905 §2, RFC 7627 §4, RFC 7366). SSL 3.0 shares
+ * the record layout; its key block and MAC come from ssl3_keys.c.
  *
  *   master_secret = PRF(pre_master_secret, "master secret", ClientHello.random +
  * ServerHello.random) key_block     = PRF(master_secret, "key expansion", server_random +
@@ -57,6 +57,8 @@ tlsa_err tlsa_tls12_master_secret(uint16_t version, uint16_t suite, const uint8_
                                   size_t pms_len, const uint8_t client_random[32],
                                   const uint8_t server_random[32], const uint8_t *session_hash,
                                   size_t session_hash_len, uint8_t master[48]) {
+    if (version == TLSA_SSL3)
+        return tlsa_ssl3_master_secret(pms, pms_len, client_random, server_random, master);
     if (session_hash)
         return tlsa_tls12_prf(version, suite, pms, pms_len, "extended master secret", session_hash,
                               session_hash_len, NULL, 0, master, 48);
@@ -81,14 +83,18 @@ tlsa_err tlsa_tls12_keys_init(tlsa_tls12_keys *k, uint16_t version, uint16_t sui
         return TLSA_E_INVALID_ARGUMENT;
     memset(k, 0, sizeof *k);
     const tlsa_suite_keys *s = tlsa_suite_keys_find(suite);
-    if (!s || s->tls13 || version < TLSA_TLS10 || version > TLSA_TLS12)
+    if (!s || s->tls13 || version < TLSA_SSL3 || version > TLSA_TLS12)
         return TLSA_E_UNSUPPORTED_CIPHER;
     if (s->mode != TLSA_BULK_CBC && s->mode != TLSA_BULK_NULL && version != TLSA_TLS12)
         return TLSA_E_UNSUPPORTED_CIPHER; /* AEAD suites exist only in TLS 1.2 */
     size_t mac = mac_len_of(s), key = s->key_len, iv = s->fixed_iv_len;
     uint8_t block[2 * (48 + 32 + 16)];
-    TLSA_TRY(tlsa_tls12_prf(version, suite, master, 48, "key expansion", server_random, 32,
-                            client_random, 32, block, 2 * (mac + key + iv)));
+    if (version == TLSA_SSL3)
+        TLSA_TRY(
+            tlsa_ssl3_key_block(master, client_random, server_random, block, 2 * (mac + key + iv)));
+    else
+        TLSA_TRY(tlsa_tls12_prf(version, suite, master, 48, "key expansion", server_random, 32,
+                                client_random, 32, block, 2 * (mac + key + iv)));
     const uint8_t *p = block;
     for (int d = 0; d < 2; d++, p += mac)
         memcpy(k->dir[d].mac_key, p, mac);
@@ -171,6 +177,16 @@ static tlsa_err hmac(const char *md, const uint8_t *key, size_t key_len, const u
     return ok ? TLSA_E_OK : TLSA_E_NO_MEMORY;
 }
 
+/* The record MAC over content (TLS: HMAC with the version; SSL 3.0: its own construction). */
+static tlsa_err record_mac(const tlsa_tls12_dir *d, uint8_t type, uint16_t version,
+                           const uint8_t *content, size_t n, uint8_t *out) {
+    if (d->version == TLSA_SSL3)
+        return tlsa_ssl3_mac(d->suite->mac, d->mac_key, d->seq, type, content, n, out);
+    uint8_t h[13];
+    pseudo_header(h, d->seq, type, version, n);
+    return hmac(d->suite->mac, d->mac_key, mac_len_of(d->suite), h, content, n, out);
+}
+
 /* struct { opaque IV[block] (TLS 1.1+); block-ciphered struct { content; MAC; padding;
  *          uint8 padding_length; }; } GenericBlockCipher;
  * With encrypt_then_mac (RFC 7366) the MAC follows the ciphertext instead and covers
@@ -202,12 +218,14 @@ static tlsa_err open_cbc(tlsa_tls12_dir *d, uint8_t type, uint16_t version, tlsa
     size_t pad = out[len - 1];
     size_t inner_mac = d->etm ? 0 : mac;
     TLSA_ENSURE(pad + 1 + inner_mac <= len, TLSA_E_DECRYPT_FAILED);
-    for (size_t i = len - 1 - pad; i < len - 1; i++)
-        TLSA_ENSURE(out[i] == pad, TLSA_E_DECRYPT_FAILED);
+    if (d->version == TLSA_SSL3) /* SSL 3.0: any padding bytes, shorter than a block */
+        TLSA_ENSURE(pad < bs, TLSA_E_DECRYPT_FAILED);
+    else
+        for (size_t i = len - 1 - pad; i < len - 1; i++)
+            TLSA_ENSURE(out[i] == pad, TLSA_E_DECRYPT_FAILED);
     size_t n = len - 1 - pad - inner_mac;
     if (!d->etm) {
-        pseudo_header(h, d->seq, type, version, n);
-        TLSA_TRY(hmac(s->mac, d->mac_key, mac, h, out, n, expect));
+        TLSA_TRY(record_mac(d, type, version, out, n, expect));
         TLSA_ENSURE(CRYPTO_memcmp(expect, out + n, mac) == 0, TLSA_E_DECRYPT_FAILED);
     }
     if (d->version < TLSA_TLS11)
@@ -222,9 +240,8 @@ static tlsa_err open_null(tlsa_tls12_dir *d, uint8_t type, uint16_t version, tls
     size_t mac = mac_len_of(d->suite), len = tlsa_cur_left(frag);
     TLSA_ENSURE(len >= mac, TLSA_E_BAD_LENGTH);
     size_t n = len - mac;
-    uint8_t h[13], expect[64];
-    pseudo_header(h, d->seq, type, version, n);
-    TLSA_TRY(hmac(d->suite->mac, d->mac_key, mac, h, tlsa_cur_ptr(frag), n, expect));
+    uint8_t expect[64];
+    TLSA_TRY(record_mac(d, type, version, tlsa_cur_ptr(frag), n, expect));
     TLSA_ENSURE(CRYPTO_memcmp(expect, tlsa_cur_ptr(frag) + n, mac) == 0, TLSA_E_DECRYPT_FAILED);
     memcpy(out, tlsa_cur_ptr(frag), n);
     *out_len = n;
@@ -260,6 +277,8 @@ void tlsa_tls12_skip(tlsa_tls12_dir *d, const uint8_t *fragment, size_t len) {
 tlsa_err tlsa_tls12_finished(uint16_t version, uint16_t suite, const uint8_t master[48],
                              bool from_client, const uint8_t *transcript_hash, size_t hash_len,
                              uint8_t out[12]) {
+    if (version == TLSA_SSL3)
+        return TLSA_E_UNSUPPORTED_CIPHER;
     return tlsa_tls12_prf(version, suite, master, 48,
                           from_client ? "client finished" : "server finished", transcript_hash,
                           hash_len, NULL, 0, out, 12);

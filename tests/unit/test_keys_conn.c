@@ -53,9 +53,17 @@ static void run(tlsa_keys_conn *c, const char *fixture, replay *r) {
     bool server_spoke = false;
     while (tlsa_cur_left(&cur) > 0) {
         uint8_t d;
-        tlsa_cur body;
+        tlsa_cur body = {NULL, 0, 0};
         size_t start;
-        CU_ASSERT_FATAL(tlsa_cur_u8(&cur, &d) == TLSA_E_OK && d < 2);
+        CU_ASSERT_FATAL(tlsa_cur_u8(&cur, &d) == TLSA_E_OK && d < 3);
+        if (d == 2) { /* SSLv2-compatible ClientHello */
+            CU_ASSERT_FATAL(tlsa_cur_vec(&cur, 2, 1, 0xffff, 1, &body) == TLSA_E_OK);
+            CU_ASSERT_EQUAL(
+                tlsa_keys_conn_sslv2_hello(c, tlsa_cur_ptr(&body), tlsa_cur_left(&body)),
+                TLSA_E_OK);
+            index++;
+            continue;
+        }
         start = cur.pos;
         CU_ASSERT_FATAL(tlsa_cur_skip(&cur, 3) == TLSA_E_OK);
         CU_ASSERT_FATAL(tlsa_cur_vec(&cur, 2, 0, 0xffff, 1, &body) == TLSA_E_OK);
@@ -457,6 +465,47 @@ static void test_renegotiation_and_resumption(void) {
     }
 }
 
+static void test_ssl3(void) {
+    /* rsasnakeoil2.pcap: SSLv2-compatible ClientHello, SSL 3.0 with AES-256-CBC-SHA, then a
+     * renegotiation to 3DES; the second connection resumes that session */
+    tlsa_rsa_key *key = NULL;
+    CU_ASSERT_EQUAL_FATAL(tlsa_rsa_key_load_file(KEYS "rsasnakeoil2.key", NULL, &key), TLSA_E_OK);
+    tlsa_keys_conn *c = tlsa_keys_conn_new(NULL, key);
+    replay *r = new_replay();
+    run(c, "rsasnakeoil2-0.records", r);
+    CU_ASSERT_EQUAL(tlsa_keys_conn_version(c), 0x0300);
+    CU_ASSERT_EQUAL(tlsa_keys_conn_suite(c), 0x000a);
+    expect_both_ok(c);
+    CU_ASSERT_EQUAL(tlsa_keys_conn_verified(c), 4);
+    CU_ASSERT(app_starts(r, 0, "GET / HTTP/1.1"));
+    CU_ASSERT_EQUAL(r->no_keys[0] + r->no_keys[1] + r->failed[0] + r->failed[1], 0);
+    tlsa_keys_conn *c2 = tlsa_keys_conn_new(NULL, key);
+    replay *r2 = new_replay();
+    tlsa_keys_conn_resume_from(c2, c);
+    run(c2, "rsasnakeoil2-1.records", r2);
+    expect_both_ok(c2);
+    CU_ASSERT(app_starts(r2, 0, "GET /"));
+    CU_ASSERT_EQUAL(r2->no_keys[0] + r2->no_keys[1] + r2->failed[0] + r2->failed[1], 0);
+    tlsa_keys_conn_free(c);
+    tlsa_keys_conn_free(c2);
+    free(r);
+    free(r2);
+
+    /* malformed SSLv2 hellos */
+    c = tlsa_keys_conn_new(NULL, key);
+    static const uint8_t v2_short[] = {1, 3, 0, 0, 3, 0, 0, 0, 16, 0, 0};
+    CU_ASSERT_EQUAL(tlsa_keys_conn_sslv2_hello(c, v2_short, sizeof v2_short), TLSA_E_TRUNCATED);
+    static const uint8_t v2_odd[] = {1, 3, 0, 0, 2, 0, 0, 0, 16};
+    CU_ASSERT_EQUAL(tlsa_keys_conn_sslv2_hello(c, v2_odd, sizeof v2_odd), TLSA_E_ODD_VECTOR);
+    static const uint8_t v2_type[] = {4, 3, 0, 0, 3, 0, 0, 0, 16};
+    CU_ASSERT_EQUAL(tlsa_keys_conn_sslv2_hello(c, v2_type, sizeof v2_type),
+                    TLSA_E_BAD_HANDSHAKE_TYPE);
+    static const uint8_t v2_chal[] = {1, 3, 0, 0, 3, 0, 0, 0, 8};
+    CU_ASSERT_EQUAL(tlsa_keys_conn_sslv2_hello(c, v2_chal, sizeof v2_chal), TLSA_E_BAD_LENGTH);
+    tlsa_keys_conn_free(c);
+    tlsa_rsa_key_free(key);
+}
+
 static void test_hostile_inputs(void) {
     tlsa_keys_conn *c = tlsa_keys_conn_new(NULL, NULL);
     uint8_t out[64], inner;
@@ -528,4 +577,5 @@ TLSA_TEST_MAIN("keys_conn", {"TLS 1.3 full handshake (tls13-rfc8446 #0)", test_t
                {"OpenSSL samples: encrypt_then_mac, HRR, 3DES, NULL, anon", test_samples},
                {"renegotiation (5 handshakes, RSA key only); resumption across connections",
                 test_renegotiation_and_resumption},
+               {"SSL 3.0 after an SSLv2 hello, renegotiation, resumption", test_ssl3},
                {"hostile inputs", test_hostile_inputs})

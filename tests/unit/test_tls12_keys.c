@@ -336,10 +336,11 @@ static void test_rsa_key_files(void) {
 
 static void test_prf_and_suites(void) {
     uint8_t out[48], master[48] = {0};
-    /* unsupported: SSL 3.0, unknown suites, AEAD before TLS 1.2, TLS 1.3 suites */
+    /* unsupported: unknown suites, AEAD before TLS 1.2, TLS 1.3 suites; SSL 3.0 has no PRF */
     tlsa_tls12_keys k;
     uint8_t r[32] = {0};
-    CU_ASSERT_EQUAL(tlsa_tls12_keys_init(&k, TLSA_SSL3, 0x0035, master, r, r),
+    CU_ASSERT_EQUAL(tlsa_tls12_keys_init(&k, TLSA_SSL3, 0x0035, master, r, r), TLSA_E_OK);
+    CU_ASSERT_EQUAL(tlsa_tls12_finished(TLSA_SSL3, 0x0035, master, true, r, 32, out),
                     TLSA_E_UNSUPPORTED_CIPHER);
     CU_ASSERT_EQUAL(tlsa_tls12_keys_init(&k, TLSA_TLS12, 0x0005, master, r, r),
                     TLSA_E_UNSUPPORTED_CIPHER);
