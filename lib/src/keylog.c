@@ -350,11 +350,24 @@ int tlsa_keylog_has_random(const tlsa_keylog *kl, const uint8_t random[32]) {
     return 0;
 }
 
+/* Whether a connection used any secret logged for this client random (its exporter secrets,
+ * say, are never looked up, but they did match a connection). */
+static int random_used(const tlsa_keylog *kl, const kentry *e) {
+    if (e->label == TLSA_KEY_RSA)
+        return 0;
+    for (int l = 0; l < TLSA_KEY__COUNT; l++) {
+        const kentry *o = l == TLSA_KEY_RSA ? NULL : lookup(kl, (tlsa_key_label)l, e->id, 32);
+        if (o && (o->flags & F_USED))
+            return 1;
+    }
+    return 0;
+}
+
 size_t tlsa_keylog_report_unused(tlsa_keylog *kl, tlsa_key_entry_fn fn, void *ud) {
     size_t n = 0;
     for (size_t i = 0; kl && i < kl->n; i++) {
         kentry *e = &kl->v[i];
-        if (e->flags & (F_USED | F_REPORTED))
+        if ((e->flags & (F_USED | F_REPORTED)) || random_used(kl, e))
             continue;
         e->flags |= F_REPORTED;
         n++;

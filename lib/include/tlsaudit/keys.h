@@ -91,8 +91,9 @@ TLSA_API int tlsa_keylog_find(tlsa_keylog *kl, tlsa_key_label label, const uint8
 /* Whether any entry has this id (client random) under any TLS 1.3 or CLIENT_RANDOM label. */
 TLSA_API int tlsa_keylog_has_random(const tlsa_keylog *kl, const uint8_t random[32]);
 
-/* Calls fn for every entry that was never found by tlsa_keylog_find and not yet reported, then
- * marks them reported, so each unused key is reported once. Returns the number reported. */
+/* Calls fn for every entry that matched no connection and was not yet reported, then marks them
+ * reported, so each unused key is reported once. An entry matched when tlsa_keylog_find found it
+ * or another secret of the same client random. Returns the number reported. */
 typedef void (*tlsa_key_entry_fn)(void *ud, const tlsa_key_entry *e);
 TLSA_API size_t tlsa_keylog_report_unused(tlsa_keylog *kl, tlsa_key_entry_fn fn, void *ud);
 
