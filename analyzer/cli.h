@@ -165,6 +165,7 @@ void cli_json_report(FILE *out, const cli_file *files, size_t n, const cli_serve
 void cli_put_severity(tlsa_buf *b, const cli_opts *o, int sev, bool pad);
 
 /* ---- progress.c ---- */
+#define CLI_PROGRESS_MIN_BYTES (50ull * 1000 * 1000) /* smaller inputs show no progress */
 typedef struct cli_progress {
     bool enabled;
     uint64_t total; /* bytes of the input, 0 unknown */

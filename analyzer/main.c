@@ -8,8 +8,6 @@
 
 #include "cli.h"
 
-#define PROGRESS_MIN_BYTES (50ull * 1000 * 1000)
-
 typedef struct run {
     const cli_opts *o;
     cli_inputs in;
@@ -28,7 +26,7 @@ static void work(size_t i, unsigned worker, void *ctx) {
     /* With parallel jobs several bars would fight over one line: progress only with --jobs 1. */
     cli_progress_start(&p,
                        r->progress_ok && r->o->jobs == 1 &&
-                           (f->in->size > PROGRESS_MIN_BYTES || f->in->is_stdin),
+                           (f->in->size > CLI_PROGRESS_MIN_BYTES || f->in->is_stdin),
                        f->in->size);
     cli_read_input(r->o, r->auditors[worker], f, &p);
     cli_progress_end(&p);

@@ -21,6 +21,9 @@ void cli_progress_start(cli_progress *p, bool enabled, uint64_t total) {
 void cli_progress_update(cli_progress *p, uint64_t bytes, uint64_t packets, uint64_t conns) {
     if (!p->enabled)
         return;
+    /* An input of unknown size (a pipe) shows progress once it is past the same 50 MB. */
+    if (p->total == 0 && bytes < CLI_PROGRESS_MIN_BYTES)
+        return;
     double t = now_s();
     if (t - p->last < 0.25)
         return;
