@@ -1,11 +1,11 @@
 /* One observed connection with keys: which keys protect which records, and whether each Finished
  * matches the transcript. The TLS layer feeds records and whole handshake messages in order.
  *
- * TLS <= 1.2: master secret from the key log (CLIENT_RANDOM) as soon as ServerHello is seen, or
- * at ClientKeyExchange from the pre-master: plain PSK, or RSA (key log "RSA" line or the server's
- * private key),
- * with the extended master secret when both hellos carry it. Each direction switches to the new
- * keys at its ChangeCipherSpec.
+ * SSL 3.0 - TLS 1.2: master secret from the key log (CLIENT_RANDOM) as soon as ServerHello is
+ * seen, from the resumed session, or at ClientKeyExchange from the pre-master (plain PSK, or RSA
+ * from the key log's "RSA" line or the server's private key), with the extended master secret
+ * when both hellos carry it. Each direction switches to the new keys at its ChangeCipherSpec;
+ * renegotiation runs under the current keys until then.
  * TLS 1.3: records sent by the client before ServerHello are 0-RTT data (client early traffic
  * secret; the suite is found by trial, as only the PSK knows it); after ServerHello both sides
  * use their handshake traffic secrets (the client after EndOfEarlyData when the server accepted
@@ -54,7 +54,7 @@ struct tlsa_keys_conn {
     uint8_t sess_id[32], sess_id_len, sess_ticket[32], sess_master[48];
     uint16_t sess_version, sess_suite;
     /* this handshake's offers */
-    uint8_t ch_sid[32], ch_sid_len, ch_ticket[32];
+    uint8_t ch_sid[32], ch_sid_len, ch_ticket[32], sh_sid[32], sh_sid_len;
     bool ch_has_ticket, resumed;
 };
 
@@ -176,6 +176,18 @@ static tlsa_err on_client_hello(tlsa_keys_conn *c, const uint8_t *msg, size_t le
     return TLSA_E_OK;
 }
 
+/* The session this handshake set up or resumed, for later resumption. */
+static void remember_session(tlsa_keys_conn *c) {
+    c->sess_valid = true;
+    c->sess_has_ticket = c->resumed && c->ch_has_ticket; /* a new ticket may follow */
+    memcpy(c->sess_ticket, c->ch_ticket, 32);
+    memcpy(c->sess_id, c->sh_sid, c->sh_sid_len);
+    c->sess_id_len = c->sh_sid_len;
+    memcpy(c->sess_master, c->master, 48);
+    c->sess_version = c->version;
+    c->sess_suite = c->suite;
+}
+
 /* The TLS 1.2 key block once the master secret is known. */
 static void keys12(tlsa_keys_conn *c) {
     c->pend_ready =
@@ -235,17 +247,11 @@ static tlsa_err on_server_hello(tlsa_keys_conn *c, const uint8_t *msg, size_t le
         memcpy(c->master, c->sess_master, 48);
         c->have_master = true;
     }
-    if (c->have_master)
+    memcpy(c->sh_sid, h.session_id, h.session_id_len);
+    c->sh_sid_len = h.session_id_len;
+    if (c->have_master) {
         keys12(c);
-    if (c->have_master || h.session_id_len > 0) { /* remember the session for resumption */
-        c->sess_valid = c->have_master;
-        c->sess_has_ticket = c->resumed && c->ch_has_ticket;
-        memcpy(c->sess_ticket, c->ch_ticket, 32);
-        memcpy(c->sess_id, h.session_id, h.session_id_len);
-        c->sess_id_len = h.session_id_len;
-        memcpy(c->sess_master, c->master, 48);
-        c->sess_version = c->version;
-        c->sess_suite = c->suite;
+        remember_session(c);
     }
     return TLSA_E_OK;
 }
@@ -296,8 +302,7 @@ static void on_client_key_exchange(tlsa_keys_conn *c, const uint8_t *msg, size_t
     OPENSSL_cleanse(pms, sizeof pms);
     if (c->have_master) {
         keys12(c);
-        c->sess_valid = true; /* the session set up by this full handshake */
-        memcpy(c->sess_master, c->master, 48);
+        remember_session(c);
     }
 }
 
@@ -309,13 +314,8 @@ static void on_new_session_ticket(tlsa_keys_conn *c, const uint8_t *msg, size_t 
     if (tlsa_cur_skip(&cur, 4) != TLSA_E_OK || tlsa_cur_u32(&cur, &hint) != TLSA_E_OK ||
         tlsa_cur_vec(&cur, 2, 1, 0xffff, 1, &t) != TLSA_E_OK || !c->have_master)
         return;
-    if (ticket_hash(tlsa_cur_ptr(&t), tlsa_cur_left(&t), c->sess_ticket)) {
-        c->sess_has_ticket = true;
-        c->sess_valid = true;
-        memcpy(c->sess_master, c->master, 48);
-        c->sess_version = c->version;
-        c->sess_suite = c->suite;
-    }
+    remember_session(c);
+    c->sess_has_ticket = ticket_hash(tlsa_cur_ptr(&t), tlsa_cur_left(&t), c->sess_ticket);
 }
 
 void tlsa_keys_conn_resume_from(tlsa_keys_conn *c, const tlsa_keys_conn *prev) {
@@ -368,7 +368,7 @@ static void renegotiate(tlsa_keys_conn *c) {
     c->have_ch = c->have_sh = c->hrr = false;
     c->ems_c = c->ems_s = c->etm_c = c->etm_s = c->early_offered = false;
     c->have_master = c->pend_ready = c->resumed = c->ch_has_ticket = false;
-    c->ch_sid_len = 0;
+    c->ch_sid_len = c->sh_sid_len = 0;
     for (int d = 0; d < 2; d++) {
         c->fin_seen[d] = false;
         if (c->fin[d] != TLSA_FIN_MISMATCH)
