@@ -143,7 +143,10 @@ void cli_collect_inputs(const cli_opts *o, cli_inputs *in) {
             path_error(p, "cannot open: ", strerror(errno));
             in->failed = true;
         } else if (S_ISDIR(st.st_mode)) {
+            size_t before = in->n;
             walk(in, p, 0);
+            if (in->n == before)
+                path_error(p, "no .pcap, .pcapng or .cap files in this folder", NULL);
         } else if (ends_with(p, ".gz")) {
             path_error(p,
                        "gzip-compressed captures cannot be read by libpcap; decompress it first "

@@ -138,6 +138,12 @@ run "$T" "$TMP/dir/old.pcap.gz"
 expect_rc 3 "explicit .gz"
 expect_grep "$TMP/err" "gzip-compressed captures cannot be read by libpcap" "explicit .gz message"
 
+mkdir -p "$TMP/empty"
+run "$T" "$TMP/empty"
+expect_rc 0 "empty folder"
+expect_grep "$TMP/err" "empty: no .pcap, .pcapng or .cap files in this folder" "empty folder message"
+expect_grep "$TMP/out" "no TLS connections found" "empty folder report"
+
 # --jobs 2 gives byte-identical output to --jobs 1, in every format
 for fmt in text jsonl json csv; do
     run "$T" --format $fmt --jobs 1 "$TMP/dir" "$SNAKE" "$CHACHA"
