@@ -1,3 +1,5 @@
+# shellcheck shell=bash
+# shellcheck disable=SC2034 # variables used by the sourcing scripts
 # Helpers shared by tests/e2e/test_cli_*.sh (sourced, not run by ctest).
 set -u
 : "${TLSA_BUILD:?set TLSA_BUILD to the build folder}"

@@ -1,6 +1,7 @@
 #!/bin/bash
 # The tlsaudit program: options, exit codes, inputs (files, folders, stdin), formats, --jobs.
 set -e
+# shellcheck source=tests/e2e/cli_lib.sh disable=SC2034
 . "$(dirname "$0")/cli_lib.sh"
 
 T="$TLSAUDIT"

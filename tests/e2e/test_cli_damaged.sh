@@ -2,6 +2,7 @@
 # Damaged, truncated and unsupported inputs: exit 3, a message naming the file and the place,
 # and everything decoded before the damage is still reported.
 set -e
+# shellcheck source=tests/e2e/cli_lib.sh disable=SC2034
 . "$(dirname "$0")/cli_lib.sh"
 
 T="$TLSAUDIT"

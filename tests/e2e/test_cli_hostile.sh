@@ -2,6 +2,7 @@
 # Hostile wire strings (terminal escapes, quotes, commas, newlines, invalid UTF-8, U+2028, a
 # spreadsheet formula) in SNI and ALPN must come out escaped in every format.
 set -e
+# shellcheck source=tests/e2e/cli_lib.sh disable=SC2034
 . "$(dirname "$0")/cli_lib.sh"
 
 T="$TLSAUDIT"

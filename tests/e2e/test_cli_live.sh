@@ -2,6 +2,7 @@
 # Live capture (-i lo --duration, --filter) of one real TLS handshake made with openssl on
 # loopback. Skipped when this machine does not allow capturing on lo.
 set -e
+# shellcheck source=tests/e2e/cli_lib.sh disable=SC2034
 . "$(dirname "$0")/cli_lib.sh"
 
 PKI="$TLSA_SRC/samples/pki"

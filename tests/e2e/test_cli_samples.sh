@@ -2,6 +2,7 @@
 # Every sample capture against samples/expected/*.json (made by samples/make-samples.sh):
 # tlsaudit --format jsonl --ca-file samples/pki/ca.pem, compared per connection.
 set -e
+# shellcheck source=tests/e2e/cli_lib.sh disable=SC2034
 . "$(dirname "$0")/cli_lib.sh"
 
 S="$TLSA_SRC/samples"
