@@ -49,6 +49,9 @@ struct tlsa_keys_conn {
     bool fin_seen[2];
     tlsa_fin_state fin[2];
     unsigned verified; /* Finished messages that matched, over all handshakes */
+    /* TLS 1.3 CertificateVerify */
+    void *leaf[2]; /* EVP_PKEY of each side's leaf certificate */
+    tlsa_fin_state cv[2];
     /* TLS <= 1.2 session for resumption: the last one established */
     bool sess_valid, sess_has_ticket;
     uint8_t sess_id[32], sess_id_len, sess_ticket[32], sess_master[48];
@@ -72,12 +75,37 @@ void tlsa_keys_conn_free(tlsa_keys_conn *c) {
     if (!c)
         return;
     tlsa_transcript_free(&c->t);
+    tlsa_tls13_leaf_key_free(c->leaf[0]);
+    tlsa_tls13_leaf_key_free(c->leaf[1]);
     OPENSSL_cleanse(c, sizeof *c);
     free(c);
 }
 
 tlsa_fin_state tlsa_keys_conn_finished(const tlsa_keys_conn *c, tlsa_dir dir) {
     return c && (unsigned)dir < 2 ? c->fin[dir] : TLSA_FIN_UNKNOWN;
+}
+
+tlsa_fin_state tlsa_keys_conn_cert_verify(const tlsa_keys_conn *c, tlsa_dir dir) {
+    return c && (unsigned)dir < 2 ? c->cv[dir] : TLSA_FIN_UNKNOWN;
+}
+
+/* TLS 1.3 Certificate: keep the leaf's key for the CertificateVerify that follows. */
+static void on_certificate13(tlsa_keys_conn *c, tlsa_dir dir, const uint8_t *msg, size_t len) {
+    tlsa_tls13_leaf_key_free(c->leaf[dir]);
+    c->leaf[dir] = NULL;
+    if (tlsa_tls13_leaf_key(msg, len, &c->leaf[dir]) != TLSA_E_OK)
+        c->leaf[dir] = NULL;
+}
+
+static void on_cert_verify13(tlsa_keys_conn *c, tlsa_dir dir, const uint8_t *msg, size_t len) {
+    uint8_t th[64];
+    size_t thn = 0;
+    bool valid = false;
+    if (!c->leaf[dir] || !c->t.ctx || tlsa_transcript_hash(&c->t, th, &thn) != TLSA_E_OK ||
+        tlsa_tls13_cert_verify(c->leaf[dir], dir == TLSA_FROM_SERVER, msg, len, th, thn, &valid) !=
+            TLSA_E_OK)
+        return;
+    c->cv[dir] = valid ? TLSA_FIN_OK : TLSA_FIN_MISMATCH;
 }
 
 bool tlsa_keys_conn_decrypting(const tlsa_keys_conn *c, tlsa_dir dir) {
@@ -451,6 +479,14 @@ tlsa_err tlsa_keys_conn_message(tlsa_keys_conn *c, tlsa_dir dir, const uint8_t *
         TLSA_TRY(tlsa_transcript_add(&c->t, msg, len));
         on_client_key_exchange(c, msg, len);
         return TLSA_E_OK;
+    case 11:
+        if (c->tls13)
+            on_certificate13(c, dir, msg, len);
+        break;
+    case 15:
+        if (c->tls13)
+            on_cert_verify13(c, dir, msg, len);
+        break;
     case 4: /* TLS <= 1.2 NewSessionTicket (TLS 1.3 ones were skipped above) */
         if (dir == TLSA_FROM_SERVER)
             on_new_session_ticket(c, msg, len);

@@ -195,6 +195,18 @@ TLSA_WUR tlsa_err tlsa_ssl3_mac(const char *md_name, const uint8_t *secret, uint
 TLSA_WUR tlsa_err tlsa_ssl3_finished(const uint8_t *msgs, size_t len, const uint8_t master[48],
                                      bool from_client, uint8_t out[36]);
 
+/* ---- TLS 1.3 CertificateVerify (keys_cv.c) ---- */
+/* The public key (EVP_PKEY *) of the first certificate of a TLS 1.3 Certificate message; NULL
+ * with TLSA_E_OK for an empty list. Free with tlsa_tls13_leaf_key_free. */
+TLSA_WUR tlsa_err tlsa_tls13_leaf_key(const uint8_t *msg, size_t len, void **pkey);
+void tlsa_tls13_leaf_key_free(void *pkey);
+/* Checks a whole CertificateVerify message against Transcript-Hash(ClientHello..Certificate).
+ * *valid is false for a bad signature, a scheme TLS 1.3 forbids, or a key that does not fit it;
+ * errors are for a malformed message only. */
+TLSA_WUR tlsa_err tlsa_tls13_cert_verify(const void *pkey, bool from_server, const uint8_t *msg,
+                                         size_t len, const uint8_t *transcript_hash,
+                                         size_t hash_len, bool *valid);
+
 /* ---- RSA key exchange (rsa_key.c) ---- */
 /* Decrypts the EncryptedPreMasterSecret of an RSA ClientKeyExchange body (TLS: with its 2-byte
  * length; SSL 3.0: without) with PKCS#1 v1.5. The result must be 48 bytes. *version_ok tells
@@ -266,6 +278,9 @@ TLSA_WUR tlsa_err tlsa_keys_conn_message(tlsa_keys_conn *c, tlsa_dir dir, const 
                                          size_t len);
 /* The Finished check for the Finished sent by dir (a mismatch in any handshake stays). */
 tlsa_fin_state tlsa_keys_conn_finished(const tlsa_keys_conn *c, tlsa_dir dir);
+/* TLS 1.3: the check of the CertificateVerify sent by dir against the leaf certificate that dir
+ * sent (TLSA_FIN_MISMATCH: handshake.certificate_verify_invalid). */
+tlsa_fin_state tlsa_keys_conn_cert_verify(const tlsa_keys_conn *c, tlsa_dir dir);
 /* Finished messages that matched their transcript, over all handshakes (renegotiations). */
 unsigned tlsa_keys_conn_verified(const tlsa_keys_conn *c);
 /* TLS <= 1.2 resumption across connections: copies the session (session id, ticket, master

@@ -134,6 +134,8 @@ static void test_tls13_full(void) {
     CU_ASSERT_EQUAL(tlsa_keys_conn_version(c), 0x0304);
     CU_ASSERT_EQUAL(tlsa_keys_conn_suite(c), 0x1301);
     expect_both_ok(c);
+    CU_ASSERT_EQUAL(tlsa_keys_conn_cert_verify(c, TLSA_FROM_SERVER), TLSA_FIN_OK);
+    CU_ASSERT_EQUAL(tlsa_keys_conn_cert_verify(c, TLSA_FROM_CLIENT), TLSA_FIN_UNKNOWN);
     CU_ASSERT(app_starts(r, 0, "GET /first HTTP/1.1"));
     CU_ASSERT(app_starts(r, 1, "HTTP/1.1 200"));
     CU_ASSERT_EQUAL(r->no_keys[0] + r->no_keys[1] + r->failed[0] + r->failed[1], 0);
@@ -389,7 +391,8 @@ static void test_tls12_psk(void) {
 
 static void test_samples(void) {
     /* OpenSSL connections from the project's samples (snapshots): encrypt_then_mac on TLS 1.0
-     * and 1.1 CBC, HelloRetryRequest, 3DES, NULL encryption, anonymous DH */
+     * and 1.1 CBC, HelloRetryRequest, 3DES, NULL encryption, anonymous DH, TLS 1.3 with a client
+     * certificate (both CertificateVerify checked) */
     static const struct {
         const char *name;
         uint16_t version, suite;
@@ -397,6 +400,7 @@ static void test_samples(void) {
         {"02-tls10", 0x0301, 0xc014},       {"03-tls11", 0x0302, 0xc014},
         {"09-tls13-hrr", 0x0304, 0x1302},   {"32-cipher-3des", 0x0303, 0xc012},
         {"34-cipher-null", 0x0303, 0x003b}, {"35-cipher-anon", 0x0303, 0x00a6},
+        {"13-tls13-mtls", 0x0304, 0x1302},
     };
     for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
         char rec[128], keys[256];
@@ -411,6 +415,10 @@ static void test_samples(void) {
         expect_both_ok(c);
         CU_ASSERT(r->decrypted[0] >= 2 && r->decrypted[1] >= 2);
         CU_ASSERT_EQUAL(r->no_keys[0] + r->no_keys[1] + r->failed[0] + r->failed[1], 0);
+        if (v[i].version == 0x0304) /* the server's, and with mTLS the client's, signature */
+            CU_ASSERT_EQUAL(tlsa_keys_conn_cert_verify(c, TLSA_FROM_SERVER), TLSA_FIN_OK);
+        if (strstr(v[i].name, "mtls"))
+            CU_ASSERT_EQUAL(tlsa_keys_conn_cert_verify(c, TLSA_FROM_CLIENT), TLSA_FIN_OK);
         tlsa_keys_conn_free(c);
         free(r);
         tlsa_keylog_free(kl);
@@ -574,7 +582,7 @@ TLSA_TEST_MAIN("keys_conn", {"TLS 1.3 full handshake (tls13-rfc8446 #0)", test_t
                {"TLS 1.2 GCM from pcapng DSBs; TLS 1.0 abbreviated CBC", test_tls12_keylog},
                {"TLS 1.2 ChaCha20-Poly1305, seven suites", test_tls12_chacha_suites},
                {"TLS 1.2 plain PSK: AES-128-CCM, AES-256-GCM-SHA384", test_tls12_psk},
-               {"OpenSSL samples: encrypt_then_mac, HRR, 3DES, NULL, anon", test_samples},
+               {"OpenSSL samples: encrypt_then_mac, HRR, 3DES, NULL, anon, mTLS", test_samples},
                {"renegotiation (5 handshakes, RSA key only); resumption across connections",
                 test_renegotiation_and_resumption},
                {"SSL 3.0 after an SSLv2 hello, renegotiation, resumption", test_ssl3},

@@ -117,6 +117,56 @@ static void test_rfc8448_finished(void) {
     tlsa_transcript_free(&t);
 }
 
+static void test_rfc8448_cert_verify(void) {
+    /* CertificateVerify signs Transcript-Hash(ClientHello..Certificate) with the leaf's key */
+    tlsa_transcript t;
+    tlsa_transcript_init(&t);
+    CU_ASSERT_EQUAL(tlsa_transcript_set_hash(&t, "SHA256"), TLSA_E_OK);
+    uint8_t *m[5];
+    size_t n[5];
+    for (int i = 0; i < 5; i++)
+        m[i] = tlsa_test_hex(RFC8448_MSGS[i], &n[i]);
+    for (int i = 0; i < 4; i++)
+        CU_ASSERT_EQUAL(tlsa_transcript_add(&t, m[i], n[i]), TLSA_E_OK);
+    uint8_t th[64];
+    size_t thn;
+    CU_ASSERT_EQUAL(tlsa_transcript_hash(&t, th, &thn), TLSA_E_OK);
+    void *key = NULL;
+    CU_ASSERT_EQUAL_FATAL(tlsa_tls13_leaf_key(m[3], n[3], &key), TLSA_E_OK);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(key);
+    bool valid = false;
+    CU_ASSERT_EQUAL(tlsa_tls13_cert_verify(key, true, m[4], n[4], th, thn, &valid), TLSA_E_OK);
+    CU_ASSERT(valid);
+    /* the client's context string, another transcript, a damaged signature: not valid */
+    CU_ASSERT_EQUAL(tlsa_tls13_cert_verify(key, false, m[4], n[4], th, thn, &valid), TLSA_E_OK);
+    CU_ASSERT(!valid);
+    th[0] ^= 1;
+    CU_ASSERT_EQUAL(tlsa_tls13_cert_verify(key, true, m[4], n[4], th, thn, &valid), TLSA_E_OK);
+    CU_ASSERT(!valid);
+    th[0] ^= 1;
+    m[4][n[4] - 1] ^= 1;
+    CU_ASSERT_EQUAL(tlsa_tls13_cert_verify(key, true, m[4], n[4], th, thn, &valid), TLSA_E_OK);
+    CU_ASSERT(!valid);
+    /* malformed messages */
+    CU_ASSERT_EQUAL(tlsa_tls13_cert_verify(key, true, m[4], n[4] - 1, th, thn, &valid),
+                    TLSA_E_TRUNCATED);
+    CU_ASSERT_EQUAL(tlsa_tls13_cert_verify(key, true, m[3], n[3], th, thn, &valid),
+                    TLSA_E_BAD_HANDSHAKE_TYPE);
+    void *k2 = NULL;
+    m[3][20] ^= 0xff; /* inside the DER */
+    tlsa_err e = tlsa_tls13_leaf_key(m[3], n[3], &k2);
+    CU_ASSERT(e == TLSA_E_BAD_CERTIFICATE || e == TLSA_E_OK);
+    tlsa_tls13_leaf_key_free(k2);
+    CU_ASSERT_EQUAL(tlsa_tls13_leaf_key(m[3], 10, &k2), TLSA_E_TRUNCATED);
+    static const uint8_t empty[] = {11, 0, 0, 4, 0, 0, 0, 0};
+    CU_ASSERT_EQUAL(tlsa_tls13_leaf_key(empty, sizeof empty, &k2), TLSA_E_OK);
+    CU_ASSERT_PTR_NULL(k2);
+    tlsa_tls13_leaf_key_free(key);
+    for (int i = 0; i < 5; i++)
+        free(m[i]);
+    tlsa_transcript_free(&t);
+}
+
 /* ---- tls13-rfc8446.pcap, first connection ---- */
 static tlsa_err secret_for(tlsa_keylog *kl, tlsa_key_label label, const uint8_t *client_hello,
                            tlsa_key_entry *e) {
@@ -376,6 +426,7 @@ static void test_transcript_hrr(void) {
 
 TLSA_TEST_MAIN("tls13_keys", {"RFC 8448: HKDF-Expand-Label key and iv", test_rfc8448_key_iv},
                {"RFC 8448: server and client Finished", test_rfc8448_finished},
+               {"RFC 8448: CertificateVerify with the leaf key", test_rfc8448_cert_verify},
                {"tls13-rfc8446.pcap: decrypt the server flight and client Finished, verify both",
                 test_capture},
                {"all five TLS 1.3 suites, padding, short records", test_all_suites},
