@@ -241,6 +241,8 @@ tlsa_err tlsa_keylog_add_text(tlsa_keylog *kl, const char *source, const char *t
 
     tlsa_cur c = tlsa_cur_make((const uint8_t *)text, len);
     uint32_t lineno = 0;
+    if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) /* a UTF-8 byte order mark */
+        TLSA_TRY(tlsa_cur_skip(&c, 3));
     while (tlsa_cur_left(&c) > 0) {
         lineno++;
         const uint8_t *nl = memchr(tlsa_cur_ptr(&c), '\n', tlsa_cur_left(&c));

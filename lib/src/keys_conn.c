@@ -609,3 +609,22 @@ tlsa_err tlsa_keys_conn_record(tlsa_keys_conn *c, tlsa_dir dir, const uint8_t *r
     }
     return TLSA_E_OK;
 }
+
+void tlsa_keys_conn_skip(tlsa_keys_conn *c, tlsa_dir dir, const uint8_t *record,
+                         size_t record_len) {
+    if (!c || !record || (unsigned)dir >= 2)
+        return;
+    tlsa_cur cur = tlsa_cur_make(record, record_len), frag;
+    uint8_t type;
+    uint16_t version;
+    if (tlsa_cur_u8(&cur, &type) != TLSA_E_OK || tlsa_cur_u16(&cur, &version) != TLSA_E_OK ||
+        tlsa_cur_vec(&cur, 2, 0, 0xffff, 1, &frag) != TLSA_E_OK || tlsa_cur_done(&cur) != TLSA_E_OK)
+        return;
+    if (c->tls13 || c->hrr) {
+        if (type == 23 && (c->epoch[dir] == EPOCH_HANDSHAKE || c->epoch[dir] == EPOCH_APP))
+            c->d13[dir].seq++;
+        return;
+    }
+    if (c->active12[dir] && type != 20)
+        tlsa_tls12_skip(&c->cur[dir], tlsa_cur_ptr(&frag), tlsa_cur_left(&frag));
+}

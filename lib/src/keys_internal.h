@@ -272,6 +272,11 @@ TLSA_WUR tlsa_err tlsa_keys_conn_record(tlsa_keys_conn *c, tlsa_dir dir, const u
  * record header (msg_type 1, version, lengths, cipher_specs, session_id, challenge). It enters
  * the transcript as is; the client random is the challenge, left-padded with zeros to 32 bytes. */
 TLSA_WUR tlsa_err tlsa_keys_conn_sslv2_hello(tlsa_keys_conn *c, const uint8_t *msg, size_t len);
+/* Steps over one protected record without decrypting it (application data the caller does not
+ * want to read): only the sequence number (and the TLS 1.0 CBC IV) advance. Records that are not
+ * protected, or for which there are no keys, are ignored. A ChangeCipherSpec or a record that may
+ * carry a key change (TLS 1.3 handshake data) must go through tlsa_keys_conn_record instead. */
+void tlsa_keys_conn_skip(tlsa_keys_conn *c, tlsa_dir dir, const uint8_t *record, size_t record_len);
 /* One whole handshake message (4-byte header + body) sent by dir. Malformed hellos return their
  * parse error and leave the connection without keys. */
 TLSA_WUR tlsa_err tlsa_keys_conn_message(tlsa_keys_conn *c, tlsa_dir dir, const uint8_t *msg,

@@ -126,6 +126,20 @@ static void test_bad_lines(void) {
     tlsa_keylog_free(kl);
 }
 
+static void test_bom_and_crlf(void) {
+    static const char t[] =
+        "\xEF\xBB\xBF"
+        "CLIENT_RANDOM 00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff "
+        "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f202122232425262728292a2b2c"
+        "2d"
+        "2e2f\r\n\r\n# done\r\n";
+    tlsa_keylog *kl = tlsa_keylog_new();
+    CU_ASSERT_EQUAL(tlsa_keylog_add_text(kl, "bom", t, sizeof t - 1), TLSA_E_OK);
+    CU_ASSERT_EQUAL(tlsa_keylog_count(kl, TLSA_KEY_CLIENT_RANDOM), 1);
+    CU_ASSERT_EQUAL(tlsa_keylog_bad_count(kl), 0);
+    tlsa_keylog_free(kl);
+}
+
 static void test_hostile_bytes(void) {
     /* NULs, lone CRs, a huge line, non-ASCII: counted as bad, never fatal */
     size_t n = 100000;
@@ -220,6 +234,7 @@ static void test_label_names(void) {
 TLSA_TEST_MAIN("keylog", {"TLS 1.3 key log: counts per label", test_tls13_file},
                {"TLS 1.2 key logs: counts, upper-case hex, no final newline", test_tls12_files},
                {"bad lines are counted with their line numbers", test_bad_lines},
+               {"byte order mark, CRLF", test_bom_and_crlf},
                {"hostile bytes are never fatal", test_hostile_bytes},
                {"lookup by client random, duplicates, unused reported once",
                 test_lookup_and_unused},

@@ -168,6 +168,60 @@ static size_t seal_gcm128(const uint8_t key[16], const uint8_t iv[12], const cha
     return 5 + len;
 }
 
+static void test_skip(void) {
+    /* skipping records keeps later ones in step: TLS 1.2 GCM (sequence in the nonce's AAD) and
+     * TLS 1.0 CBC (chained IV) */
+    static const struct {
+        const char *keys, *records;
+    } v[] = {{KEYS "tls12-dsb-1.keys", "tls12-dsb-0.records"},
+             {KEYS "dhe1_keylog.dat", "dhe1.records"},
+             {KEYS "tls13-rfc8446.keys", "tls13-rfc8446-0.records"}};
+    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+        size_t len;
+        uint8_t *data = fx_read(v[i].records, &len);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(data);
+        tlsa_keylog *kl = keylog(v[i].keys);
+        tlsa_keys_conn *c = tlsa_keys_conn_new(kl, NULL);
+        replay *r = new_replay();
+        static uint8_t out[20000];
+        tlsa_cur cur = tlsa_cur_make(data, len);
+        int app_seen[2] = {0, 0}, after_skip = 0;
+        while (tlsa_cur_left(&cur) > 0) {
+            uint8_t d;
+            tlsa_cur body = {NULL, 0, 0};
+            CU_ASSERT_FATAL(tlsa_cur_u8(&cur, &d) == TLSA_E_OK && d < 2);
+            size_t start = cur.pos;
+            CU_ASSERT_FATAL(tlsa_cur_skip(&cur, 3) == TLSA_E_OK);
+            CU_ASSERT_FATAL(tlsa_cur_vec(&cur, 2, 0, 0xffff, 1, &body) == TLSA_E_OK);
+            const uint8_t *rec = data + start;
+            size_t n = cur.pos - start;
+            /* skip the first application record of each side once its keys are running */
+            if (rec[0] == 23 && tlsa_keys_conn_decrypting(c, (tlsa_dir)d) &&
+                tlsa_keys_conn_finished(c, (tlsa_dir)d) == TLSA_FIN_OK && !app_seen[d]++) {
+                tlsa_keys_conn_skip(c, (tlsa_dir)d, rec, n);
+                continue;
+            }
+            size_t out_len = 0;
+            uint8_t inner = 0;
+            tlsa_rec_state st;
+            tlsa_err e = tlsa_keys_conn_record(c, (tlsa_dir)d, rec, n, out, &out_len, &inner, &st);
+            CU_ASSERT_EQUAL(e, TLSA_E_OK);
+            if (e == TLSA_E_OK && st == TLSA_REC_DECRYPTED && app_seen[d])
+                after_skip++;
+            if (e == TLSA_E_OK && inner == 22)
+                feed_handshake(c, r, d, st == TLSA_REC_CLEAR ? rec + 5 : out,
+                               st == TLSA_REC_CLEAR ? n - 5 : out_len);
+        }
+        expect_both_ok(c);
+        CU_ASSERT(app_seen[0] + app_seen[1] > 0);
+        CU_ASSERT(after_skip > 0); /* records after a skipped one still decrypt */
+        tlsa_keys_conn_free(c);
+        free(r);
+        tlsa_keylog_free(kl);
+        free(data);
+    }
+}
+
 static void test_tls13_key_update(void) {
     tlsa_keylog *kl = keylog(KEYS "tls13-rfc8446.keys");
     tlsa_keys_conn *c = tlsa_keys_conn_new(kl, NULL);
@@ -575,6 +629,7 @@ static void test_hostile_inputs(void) {
 
 TLSA_TEST_MAIN("keys_conn", {"TLS 1.3 full handshake (tls13-rfc8446 #0)", test_tls13_full},
                {"TLS 1.3 KeyUpdate", test_tls13_key_update},
+               {"skipping records keeps later ones in step", test_skip},
                {"TLS 1.3 PSK + 0-RTT, with and without the early secret", test_tls13_early_data},
                {"TLS 1.3 draft-20 ChaCha20-Poly1305, two connections", test_tls13_draft20_chacha},
                {"TLS 1.2 RSA: decrypt, wrong key, broken transcript, damaged record",
