@@ -1,23 +1,31 @@
 /* Internal API of the "Keys" feature: what the TLS layer calls to decrypt an observed handshake
- * and check its Finished messages. All crypto is OpenSSL 3 libcrypto (EVP).
+ * and check its Finished (and TLS 1.3 CertificateVerify) messages. All crypto is OpenSSL 3
+ * libcrypto (EVP).
  *
+ * The TLS layer normally needs only the connection object (keys_conn.c, at the end of this file):
+ *     tlsa_keys_conn *k = tlsa_keys_conn_new(keylog, rsa_key);      // per TCP connection
+ *     for each record, in order:  tlsa_keys_conn_record(k, dir, rec, len, out, &n, &type, &st)
+ *         st == TLSA_REC_CLEAR: the record as it is; DECRYPTED: out/n/type; NO_KEYS: opaque
+ *     for each whole handshake message (clear or decrypted), in order:
+ *         tlsa_keys_conn_message(k, dir, msg, len)
+ *     then tlsa_keys_conn_finished(k, dir) -> OK / MISMATCH (handshake.finished_mismatch)
+ *          tlsa_keys_conn_cert_verify(k, dir) -> OK / MISMATCH (certificate_verify_invalid)
+ *
+ * The pieces below it can be used on their own:
  * TLS 1.3, per direction:
- *     tlsa_tls13_dir d;
- *     tlsa_tls13_dir_init(&d, suite, secret, secret_len);   // *_HANDSHAKE_TRAFFIC_SECRET
- *     for each record after ServerHello (type 23):
- *         tlsa_tls13_open(&d, record, record_len, out, &out_len, &inner_type);  // seq++ on success
- *     verify Finished: tlsa_tls13_finished(suite, secret, len, transcript_hash, ..., expect)
- *
- * TLS 1.0-1.2:
- *     pre-master: tlsa_rsa_decrypt_pms(key, cke_body, ...) or the key log's CLIENT_RANDOM master
+ *     tlsa_tls13_dir_init(&d, suite, secret, secret_len);   // *_TRAFFIC_SECRET from the key log
+ *     tlsa_tls13_open(&d, record, record_len, out, &out_len, &inner_type);  // seq++ on success
+ *     tlsa_tls13_finished(suite, base_key, len, transcript_hash, hash_len, out, &out_len)
+ * SSL 3.0 - TLS 1.2:
+ *     pre-master: tlsa_rsa_decrypt_pms(key, cke_body, ...), or the key log's CLIENT_RANDOM master
  *     tlsa_tls12_master_secret(...)   (session_hash given = extended master secret)
  *     tlsa_tls12_keys_init(&k, version, suite, master, client_random, server_random)
  *     tlsa_tls12_open(&k.dir[TLSA_FROM_CLIENT], type, version, fragment, len, out, &out_len)
  *     tlsa_tls12_finished(version, suite, master, from_client, transcript_hash, ..., out12)
- *
+ *     (SSL 3.0 Finished: tlsa_ssl3_finished over the raw messages)
  * The transcript (transcript.c) is a running hash over whole handshake messages (4-byte header
- * included); it buffers until the hash is known (TLS <= 1.2: after ServerHello) and can be
- * cloned to read intermediate hashes. */
+ * included); it buffers until the hash is known (TLS <= 1.2: after ServerHello) and copies its
+ * context to read intermediate hashes. */
 #ifndef TLSA_KEYS_INTERNAL_H
 #define TLSA_KEYS_INTERNAL_H
 
