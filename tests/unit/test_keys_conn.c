@@ -568,6 +568,49 @@ static void test_ssl3(void) {
     tlsa_rsa_key_free(key);
 }
 
+/* Replays a fixture with one bit flipped at every step-th byte. */
+static void mutate(tlsa_keylog *kl, const tlsa_rsa_key *rsa, const char *fixture, size_t step) {
+    size_t len;
+    uint8_t *data = fx_read(fixture, &len);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(data);
+    static uint8_t buf[70000];
+    for (size_t i = 0; i < len; i += step) {
+        data[i] ^= (uint8_t)(1u << (i % 8));
+        tlsa_keys_conn *k = tlsa_keys_conn_new(kl, rsa);
+        tlsa_cur cur = tlsa_cur_make(data, len);
+        while (tlsa_cur_left(&cur) > 6) {
+            uint8_t d = *tlsa_cur_ptr(&cur);
+            cur.pos++;
+            const uint8_t *p = tlsa_cur_ptr(&cur);
+            size_t left = tlsa_cur_left(&cur), rl, out_len = 0;
+            uint8_t inner = 0;
+            tlsa_rec_state st = TLSA_REC_CLEAR;
+            tlsa_err e;
+            if (d == 2) { /* SSLv2 hello: length, message */
+                rl = (size_t)p[0] << 8 | p[1];
+                rl = rl + 2 > left ? left - 2 : rl;
+                e = tlsa_keys_conn_sslv2_hello(k, p + 2, rl);
+                rl += 2;
+            } else {
+                rl = 5 + ((size_t)p[3] << 8 | p[4]);
+                rl = rl > left ? left : rl;
+                e = tlsa_keys_conn_record(k, (tlsa_dir)(d & 1), p, rl, buf, &out_len, &inner, &st);
+                if (e == TLSA_E_OK && st == TLSA_REC_DECRYPTED && out_len >= 4 && inner == 22)
+                    e = tlsa_keys_conn_message(k, (tlsa_dir)(d & 1), buf, out_len);
+                else if (e == TLSA_E_OK && st == TLSA_REC_CLEAR && inner == 22 && rl > 9)
+                    e = tlsa_keys_conn_message(k, (tlsa_dir)(d & 1), p + 5, rl - 5);
+            }
+            CU_ASSERT(e == TLSA_E_OK || tlsa_err_category_of(e) == TLSA_CAT_MALFORMED ||
+                      tlsa_err_category_of(e) == TLSA_CAT_LIMIT ||
+                      tlsa_err_category_of(e) == TLSA_CAT_UNSUPPORTED);
+            cur.pos += rl;
+        }
+        tlsa_keys_conn_free(k);
+        data[i] ^= (uint8_t)(1u << (i % 8));
+    }
+    free(data);
+}
+
 static void test_hostile_inputs(void) {
     tlsa_keys_conn *c = tlsa_keys_conn_new(NULL, NULL);
     uint8_t out[64], inner;
@@ -592,39 +635,24 @@ static void test_hostile_inputs(void) {
                     TLSA_E_INVALID_ARGUMENT);
     tlsa_keys_conn_free(c);
 
-    /* every truncation and every single-bit flip of a whole TLS 1.3 connection: the API answers
-     * with codes, never crashes (run under ASan/UBSan in CI) */
-    size_t len;
-    uint8_t *data = fx_read("tls13-rfc8446-1.records", &len);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(data);
-    tlsa_keylog *kl = keylog(KEYS "tls13-rfc8446.keys");
-    for (size_t i = 0; i < len; i += 7) {
-        data[i] ^= 0x01;
-        tlsa_keys_conn *k = tlsa_keys_conn_new(kl, NULL);
-        tlsa_cur cur = tlsa_cur_make(data, len);
-        static uint8_t buf[20000];
-        while (tlsa_cur_left(&cur) > 6) {
-            uint8_t d = *tlsa_cur_ptr(&cur) & 1;
-            cur.pos++;
-            size_t n = tlsa_cur_left(&cur) < 2000 ? tlsa_cur_left(&cur) : 2000;
-            size_t rl = 5 + ((size_t)tlsa_cur_ptr(&cur)[3] << 8 | tlsa_cur_ptr(&cur)[4]);
-            if (rl > n)
-                rl = n;
-            tlsa_err e = tlsa_keys_conn_record(k, (tlsa_dir)d, tlsa_cur_ptr(&cur), rl, buf,
-                                               &out_len, &inner, &st);
-            if (e == TLSA_E_OK && st == TLSA_REC_DECRYPTED && out_len >= 4)
-                e = tlsa_keys_conn_message(k, (tlsa_dir)d, buf, out_len);
-            else if (e == TLSA_E_OK && st == TLSA_REC_CLEAR && inner == 22)
-                e = tlsa_keys_conn_message(k, (tlsa_dir)d, tlsa_cur_ptr(&cur) + 5, rl - 5);
-            CU_ASSERT(e == TLSA_E_OK || tlsa_err_category_of(e) == TLSA_CAT_MALFORMED ||
-                      tlsa_err_category_of(e) == TLSA_CAT_LIMIT);
-            cur.pos += rl;
-        }
-        tlsa_keys_conn_free(k);
-        data[i] ^= 0x01;
-    }
+    /* single-bit flips all over whole connections (TLS 1.3 with 0-RTT, TLS 1.2 RSA and GCM,
+     * TLS 1.0 CBC, SSLv2 hello + SSL 3.0): the API answers with codes, never crashes (the ASan
+     * and UBSan build runs this too) */
+    tlsa_keylog *kl = tlsa_keylog_new();
+    CU_ASSERT_EQUAL(tlsa_keylog_load_file(kl, KEYS "tls13-rfc8446.keys"), TLSA_E_OK);
+    CU_ASSERT_EQUAL(tlsa_keylog_load_file(kl, KEYS "dhe1_keylog.dat"), TLSA_E_OK);
+    CU_ASSERT_EQUAL(tlsa_keylog_load_pcapng(kl, WS "tls12-dsb.pcapng", NULL), TLSA_E_OK);
+    tlsa_rsa_key *k1 = NULL, *k2 = NULL;
+    CU_ASSERT_EQUAL_FATAL(tlsa_rsa_key_load_file(KEYS "rsa-p-lt-q.key", NULL, &k1), TLSA_E_OK);
+    CU_ASSERT_EQUAL_FATAL(tlsa_rsa_key_load_file(KEYS "rsasnakeoil2.key", NULL, &k2), TLSA_E_OK);
+    mutate(kl, NULL, "tls13-rfc8446-1.records", 7);
+    mutate(kl, k1, "rsa-p-lt-q.records", 5);
+    mutate(kl, NULL, "tls12-dsb-0.records", 11);
+    mutate(kl, NULL, "dhe1.records", 3);
+    mutate(kl, k2, "rsasnakeoil2-0.records", 13);
+    tlsa_rsa_key_free(k1);
+    tlsa_rsa_key_free(k2);
     tlsa_keylog_free(kl);
-    free(data);
 }
 
 TLSA_TEST_MAIN("keys_conn", {"TLS 1.3 full handshake (tls13-rfc8446 #0)", test_tls13_full},
