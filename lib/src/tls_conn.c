@@ -105,6 +105,13 @@ static void learn_roles(tlsa_tls *t, int side, bool client_hello) {
         swap_roles(t);
 }
 
+/* Order checks only make sense when the whole conversation is in view: the TCP handshake was
+ * seen and no bytes are missing (a hole or a late start may have swallowed a message). */
+static bool stream_whole(const tlsa_tls *t) {
+    const tlsa_conn *c = &t->conn;
+    return t->syn_seen && c->dir[0].gaps == 0 && c->dir[1].gaps == 0 && c->dir[0].bytes > 0;
+}
+
 static void unexpected(tlsa_tls *t, int side, uint8_t type, const char *why) {
     tlsa_tls_problem(t, side, TLSA_E_UNEXPECTED_MESSAGE, "%s %s", tlsa_message_name(type), why);
 }
@@ -202,9 +209,7 @@ static void on_server_hello(tlsa_tls *t, int side, const uint8_t *b, size_t len,
     tmp.frame = t->frame;
     if (dir != TLSA_FROM_SERVER)
         unexpected(t, side, TLSA_HS_SERVER_HELLO, "from the client");
-    /* Only when the client's stream is whole: a hole may have swallowed the ClientHello. */
-    const tlsa_dir_stats *cd = &c->dir[TLSA_FROM_CLIENT];
-    if (!h->ch_seen && t->syn_seen && cd->bytes > 0 && cd->gaps == 0)
+    if (!h->ch_seen && stream_whole(t))
         unexpected(t, side, TLSA_HS_SERVER_HELLO, "before any ClientHello");
     bool first = c->handshakes <= 1;
     if (hrr) {
@@ -322,9 +327,10 @@ static void on_client_key_exchange(tlsa_tls *t, int side, const uint8_t *b, size
     t->hs.client_kex = true;
     if (dir != TLSA_FROM_CLIENT)
         unexpected(t, side, TLSA_HS_CLIENT_KEY_EXCHANGE, "from the server");
-    if (!t->hs.sh_seen)
+    if (!t->hs.sh_seen && stream_whole(t))
         unexpected(t, side, TLSA_HS_CLIENT_KEY_EXCHANGE, "before the ServerHello");
-    if (c->handshakes <= 1 && c->kex.cke_len == 0) {
+    /* Without the ServerHello the key exchange kind is unknown: nothing to interpret. */
+    if (c->handshakes <= 1 && c->kex.cke_len == 0 && c->kex.kind != TLSA_KEX_UNKNOWN) {
         tlsa_err e = tlsa_msg_client_key_exchange(b, len, c->kex.kind, c->version, &c->kex);
         parse_problem(t, side, TLSA_HS_CLIENT_KEY_EXCHANGE, e);
     }
@@ -523,9 +529,9 @@ static void add_alert(tlsa_tls *t, int dir, bool enc, uint8_t level, uint8_t des
 
 static void on_alert(tlsa_tls *t, int side, const tlsa_rec *r) {
     int dir = t->dir_of[side];
-    /* A cleartext alert is 2 bytes; a longer one after the ServerHello is protected (its
-     * ChangeCipherSpec was not seen, e.g. lost in a hole). */
-    if (r->encrypted || (r->len > 2 && t->hs.sh_seen)) {
+    /* A cleartext alert is 2 bytes; another size after the ServerHello (or with no hello seen,
+     * the capture having started late) is protected: its ChangeCipherSpec was not seen. */
+    if (r->encrypted || (r->len != 2 && (t->hs.sh_seen || !t->hs.ch_seen))) {
         add_alert(t, dir, true, 0, 0);
         return;
     }
@@ -700,6 +706,25 @@ static void on_heartbeat(tlsa_tls *t, int side, const tlsa_rec *r) {
     }
 }
 
+/* With no hello seen (the capture started late), a handshake record may be protected although
+ * its ChangeCipherSpec was not seen. Cleartext starts with a known message type and a length
+ * that fits the limits, unless a fragment is pending. */
+static bool looks_clear(const tlsa_tls *t, int side, const uint8_t *p, size_t len) {
+    if (t->side[side].hs_n > 0 || t->side[side].hs_skip > 0)
+        return true;
+    tlsa_cur c = tlsa_cur_make(p, len);
+    uint8_t type = 0;
+    uint32_t mlen = 0;
+    if (tlsa_cur_u8(&c, &type))
+        return false;
+    if (tlsa_cur_u24(&c, &mlen))
+        mlen = 0; /* a fragment shorter than the header: judge by the type */
+    bool known = type <= TLSA_HS_END_OF_EARLY_DATA || type == TLSA_HS_ENCRYPTED_EXTENSIONS ||
+                 (type >= TLSA_HS_CERTIFICATE && type <= TLSA_HS_CLIENT_KEY_EXCHANGE) ||
+                 (type >= TLSA_HS_FINISHED && type <= TLSA_HS_COMPRESSED_CERTIFICATE);
+    return known && mlen <= t->limits.max_message;
+}
+
 void tlsa_conn_record(tlsa_tls *t, int side, const tlsa_rec *in) {
     tlsa_conn *c = &t->conn;
     tlsa_rec stripped = *in;
@@ -745,7 +770,8 @@ void tlsa_conn_record(tlsa_tls *t, int side, const tlsa_rec *in) {
                 break;
             learn_roles(t, side, true);
             on_client_hello(t, side, tlsa_cur_ptr(&b), tlsa_cur_left(&b), r->start, r->end, true);
-        } else if (r->encrypted) {
+        } else if (r->encrypted || (!t->hs.ch_seen && !t->hs.sh_seen &&
+                                    !looks_clear(t, side, r->payload, r->len))) {
             on_encrypted_handshake(t, side, r);
         } else {
             tlsa_hs_feed(t, side, r->payload, r->len, r->start + 5);
@@ -773,10 +799,6 @@ void tlsa_conn_finalize(tlsa_tls *t) {
     } else if (c->resumed && c->has_suite) {
         c->kex.kind = TLSA_KEX_NONE;
     }
-    if (!t->roles_known && !t->syn_seen) {
-        c->roles_guessed = true;
-        /* No hello: the side with a well-known port is more likely the server. */
-        if (c->client.port < 1024 && c->server.port >= 1024)
-            swap_roles(t);
-    }
+    if (!t->roles_known && !t->syn_seen)
+        c->roles_guessed = true; /* from the ports (tlsa_tls_new) or the packet order */
 }

@@ -49,6 +49,14 @@ tlsa_tls *tlsa_tls_new(const tlsa_tls_init *init) {
     t->conn.last_ts = init->first_ts;
     t->frame = init->first_frame;
     t->ts = init->first_ts;
+    /* Without a SYN, guess from the ports until a hello tells: the side on a well-known port is
+     * more likely the server. */
+    if (!init->syn_seen && init->side[0].port < 1024 && init->side[1].port >= 1024) {
+        t->dir_of[0] = TLSA_FROM_SERVER;
+        t->dir_of[1] = TLSA_FROM_CLIENT;
+        t->conn.client = init->side[1];
+        t->conn.server = init->side[0];
+    }
     return t;
 }
 

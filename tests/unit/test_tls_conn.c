@@ -566,7 +566,51 @@ static void test_tls13_encrypted_alert(void) {
     feed_close(&f);
 }
 
-TLSA_TEST_MAIN("tls_conn", {"TLS 1.3 client flight by size", test_tls13_client_flight_sizes},
+/* The capture starts at the client's ClientKeyExchange (no SYN, no hellos): the steps seen are
+ * placed, nothing is called out of order, the key exchange is not interpreted. */
+static void test_late_start_at_client_key_exchange(void) {
+    feed f;
+    feed_open(&f, false);
+    CU_ASSERT_EQUAL_FATAL(feed_fixture_from(&f, "tls12_rsa", 0, false, 3), 5);
+    tlsa_conn *c = tlsa_tls_finish(f.t, TLSA_END_FIN);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+    ASSERT_STEPS(&f, "4c16@3 7c20e@3 8s20e@4");
+    CU_ASSERT_EQUAL(c->n_problems, 0);
+    CU_ASSERT_EQUAL(c->version, 0);
+    CU_ASSERT_TRUE(c->roles_guessed);
+    CU_ASSERT_TRUE(c->complete);
+    CU_ASSERT_EQUAL(c->kex.cke_len, 0);
+    feed_close(&f);
+}
+
+/* The capture starts at the server's ChangeCipherSpec, the server being side 0: the port tells
+ * the roles, and a protected alert whose ChangeCipherSpec was never seen is not malformed. */
+static void test_late_start_server_first(void) {
+    feed f;
+    feed_open_server_first(&f);
+    CU_ASSERT_EQUAL_FATAL(feed_fixture_from(&f, "tls12_rsa", 0, true, 4), 4);
+    uint8_t enc[48] = {0};
+    send_record(&f, 1, TLSA_CT_ALERT, enc, 48, 9);
+    tlsa_conn *c = tlsa_tls_finish(f.t, TLSA_END_FIN);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+    ASSERT_STEPS(&f, "8s20e@4");
+    CU_ASSERT_TRUE(c->roles_guessed);
+    CU_ASSERT_EQUAL(c->server.port, 443);
+    CU_ASSERT_EQUAL(c->client.port, 50000);
+    CU_ASSERT_EQUAL(c->n_problems, 0);
+    CU_ASSERT_FATAL(c->n_alerts >= 1);
+    const tlsa_alert *a = &c->alerts[c->n_alerts - 1];
+    CU_ASSERT_TRUE(a->encrypted);
+    CU_ASSERT_EQUAL(a->frame, 9);
+    CU_ASSERT_EQUAL(a->sender, TLSA_FROM_CLIENT);
+    CU_ASSERT_FALSE(c->complete);
+    feed_close(&f);
+}
+
+TLSA_TEST_MAIN("tls_conn",
+               {"late start at ClientKeyExchange", test_late_start_at_client_key_exchange},
+               {"late start, server first", test_late_start_server_first},
+               {"TLS 1.3 client flight by size", test_tls13_client_flight_sizes},
                {"TLS 1.3 client Finished inferred", test_tls13_client_flight_inferred},
                {"TLS 1.3 encrypted alert", test_tls13_encrypted_alert},
                {"step numbers, TLS 1.2", test_step_numbers_tls12},

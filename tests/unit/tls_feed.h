@@ -52,7 +52,8 @@ static inline void feed_close(feed *f) {
 
 /* Feeds a fixture; chunk = 0 feeds each segment whole, else in pieces of chunk bytes. Returns the
  * number of segments fed (0 when the file is missing). */
-static inline int feed_fixture(feed *f, const char *name, size_t chunk, bool swap) {
+static inline int feed_fixture_from(feed *f, const char *name, size_t chunk, bool swap,
+                                    unsigned long long from_frame) {
     char path[512];
     snprintf(path, sizeof(path), "%s/tests/unit/data/%s.txt", TLSA_SOURCE_DIR, name);
     FILE *fp = fopen(path, "r");
@@ -63,7 +64,7 @@ static inline int feed_fixture(feed *f, const char *name, size_t chunk, bool swa
     while (fgets(line, sizeof(line), fp)) {
         unsigned long long frame = 0;
         int side = 0, off = 0;
-        if (sscanf(line, "%llu %d %n", &frame, &side, &off) < 2)
+        if (sscanf(line, "%llu %d %n", &frame, &side, &off) < 2 || frame < from_frame)
             continue;
         size_t len = 0;
         uint8_t *b = tlsa_test_hex(line + off, &len);
@@ -82,6 +83,25 @@ static inline int feed_fixture(feed *f, const char *name, size_t chunk, bool swa
     }
     fclose(fp);
     return n;
+}
+
+static inline int feed_fixture(feed *f, const char *name, size_t chunk, bool swap) {
+    return feed_fixture_from(f, name, chunk, swap, 0);
+}
+
+/* Like feed_open, without a SYN and with the server (port 443) as side 0. */
+static inline void feed_open_server_first(feed *f) {
+    feed_open(f, false);
+    tlsa_tls_free(f->t);
+    tlsa_tls_init init = {0};
+    init.limits = &f->lim;
+    init.side[0].port = 443;
+    init.side[1].port = 50000;
+    init.side[0].addr.family = init.side[1].addr.family = 4;
+    init.first_frame = 1;
+    init.on_step = feed_on_step;
+    init.user = f;
+    f->t = tlsa_tls_new(&init);
 }
 
 /* A record: type, version, payload. Writes into out (returns its length). */
