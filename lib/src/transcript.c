@@ -22,6 +22,8 @@ void tlsa_transcript_free(tlsa_transcript *t) {
 }
 
 static tlsa_err buffer(tlsa_transcript *t, const uint8_t *msg, size_t len) {
+    if (len == 0)
+        return TLSA_E_OK; /* memcpy from NULL is undefined even for 0 bytes */
     if (len > TLSA_TRANSCRIPT_MAX_BUFFER - t->pending_len)
         return TLSA_E_LIMIT_MESSAGE;
     if (t->pending_len + len > t->pending_cap) {
