@@ -128,7 +128,7 @@ const char *tlsa_step_explain(const tlsa_conn *c, const tlsa_step *s) {
     if (!c || !s)
         return none;
     bool server = s->who == TLSA_FROM_SERVER;
-    bool tls13 = c->version == TLSA_V_TLS13;
+    bool tls13 = c->version == TLSA_V_TLS13 || (c->version >> 8) == 0x7f;
     if (s->msg_type == TLSA_HS_UNKNOWN) {
         if (tls13 && server && s->step == 2)
             return "encrypted — keys needed to see the certificate (TLS 1.3 encrypts "
@@ -217,7 +217,7 @@ char *tlsa_kex_str(const tlsa_conn *c, char *buf, size_t size) {
     }
     const tlsa_kex *k = &c->kex;
     const char *g = tlsa_group_name(k->group);
-    if (c->version == TLSA_V_TLS13 || k->kind == TLSA_KEX_TLS13) {
+    if (c->version == TLSA_V_TLS13 || (c->version >> 8) == 0x7f || k->kind == TLSA_KEX_TLS13) {
         if (k->group)
             snprintf(buf, size, "TLS 1.3 %s%s", g, c->sh.psk_selected ? " (PSK)" : "");
         else if (c->sh.psk_selected)

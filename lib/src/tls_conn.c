@@ -14,7 +14,7 @@
 #define EXT_EARLY_DATA 42u
 
 static bool is_tls13(const tlsa_tls *t) {
-    return t->conn.version == TLSA_V_TLS13;
+    return tlsa_v_is_13(t->conn.version);
 }
 
 static uint16_t hs_index(const tlsa_tls *t) {
@@ -156,7 +156,9 @@ static void on_client_hello(tlsa_tls *t, int side, const uint8_t *b, size_t len,
         c->ch.frame = t->frame;
         if (v2)
             c->ch.sslv2_format = true;
-        t->ch_offers_13 = tlsa_u16_list_has(&c->ch.versions, TLSA_V_TLS13);
+        for (uint32_t i = 0; i < c->ch.versions.n; i++)
+            if (tlsa_v_is_13(c->ch.versions.v[i]))
+                t->ch_offers_13 = true;
     }
     if (c->handshakes == 0)
         c->handshakes = 1;
@@ -764,12 +766,9 @@ void tlsa_conn_record(tlsa_tls *t, int side, const tlsa_rec *in) {
         break;
     case TLSA_CT_HANDSHAKE:
         if (r->v2) {
-            /* The SSLv2 body starts with msg_type (1); the parser takes what follows. */
-            tlsa_cur b = tlsa_cur_make(r->payload, r->len);
-            if (tlsa_cur_skip(&b, 1) != TLSA_E_OK)
-                break;
+            /* The SSLv2 body starts with msg_type (1); the parser takes it from there. */
             learn_roles(t, side, true);
-            on_client_hello(t, side, tlsa_cur_ptr(&b), tlsa_cur_left(&b), r->start, r->end, true);
+            on_client_hello(t, side, r->payload, r->len, r->start, r->end, true);
         } else if (r->encrypted || (!t->hs.ch_seen && !t->hs.sh_seen &&
                                     !looks_clear(t, side, r->payload, r->len))) {
             on_encrypted_handshake(t, side, r);

@@ -96,6 +96,11 @@ typedef struct tlsa_rec {
     uint64_t start, end; /* stream offsets, header included */
 } tlsa_rec;
 
+/* TLS 1.3, final (0x0304) or a draft (0x7fNN). */
+static inline bool tlsa_v_is_13(uint16_t v) {
+    return v == TLSA_V_TLS13 || (v >> 8) == 0x7f;
+}
+
 /* tls_stream.c */
 void tlsa_tls_problem(tlsa_tls *t, int side, tlsa_err err, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));

@@ -74,7 +74,7 @@ static bool take_header(tlsa_tls *t, int side, tlsa_side *s) {
     }
     /* Application data is always protected; after ChangeCipherSpec (TLS <= 1.2) or the
      * ServerHello (TLS 1.3) everything else is too, except TLS 1.3's compatibility CCS. */
-    bool tls13 = t->conn.version == TLSA_V_TLS13;
+    bool tls13 = tlsa_v_is_13(t->conn.version);
     bool enc =
         s->rec_type == TLSA_CT_APPLICATION_DATA ||
         (s->encrypted && !t->null_cipher && !(tls13 && s->rec_type == TLSA_CT_CHANGE_CIPHER_SPEC));

@@ -607,7 +607,24 @@ static void test_late_start_server_first(void) {
     feed_close(&f);
 }
 
-TLSA_TEST_MAIN("tls_conn",
+/* tls13-20-chacha20poly1305.pcap stream 0: a TLS 1.3 draft (0x7f14) is handled as TLS 1.3. */
+static void test_tls13_draft(void) {
+    feed f;
+    feed_open(&f, true);
+    int n = feed_fixture(&f, "tls13_draft20", 0, false);
+    CU_ASSERT_FATAL(n > 3);
+    tlsa_conn *c = tlsa_tls_finish(f.t, TLSA_END_FIN);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+    ASSERT_STEPS(&f, "1c1@1 2s2@2 2s255e@2 2s255e@2 2s255e@2 2s255e@2 7c20e@3");
+    CU_ASSERT_EQUAL(c->version, 0x7f14);
+    CU_ASSERT_STRING_EQUAL(tlsa_version_name(c->version), "TLS 1.3 (draft 20)");
+    CU_ASSERT_EQUAL(c->kex.kind, TLSA_KEX_TLS13);
+    CU_ASSERT_TRUE(c->complete);
+    CU_ASSERT_EQUAL(c->n_problems, 0);
+    feed_close(&f);
+}
+
+TLSA_TEST_MAIN("tls_conn", {"TLS 1.3 draft 20", test_tls13_draft},
                {"late start at ClientKeyExchange", test_late_start_at_client_key_exchange},
                {"late start, server first", test_late_start_server_first},
                {"TLS 1.3 client flight by size", test_tls13_client_flight_sizes},

@@ -148,6 +148,11 @@ static void test_sslv2_hello(void) {
     CU_ASSERT_EQUAL(f.steps[0].stream_end, n);
     CU_ASSERT_TRUE(c->ch.present);
     CU_ASSERT_TRUE(c->ch.sslv2_format);
+    CU_ASSERT_EQUAL(c->ch.legacy_version, 0x0301);
+    CU_ASSERT_EQUAL_FATAL(c->ch.suites.n, 2); /* the 0x00-led specs; RC4-128 export-style dropped */
+    CU_ASSERT_EQUAL(c->ch.suites.v[0], 0x0035);
+    CU_ASSERT_EQUAL(c->ch.suites.v[1], 0x002f);
+    CU_ASSERT_EQUAL(c->n_problems, 0);
     CU_ASSERT_EQUAL(c->prelude_bytes, 0);
     feed_close(&f);
 }
