@@ -88,9 +88,11 @@ SAMPLES = {
                                   sni="ecdsa.tlsaudit.test")], "GnuTLS"),
     "07-tls12-dhe1024": ("TLS 1.2 DHE with a 1024-bit group (RFC 2409 Oakley group 2)", ST12,
                          [c12(kex="DHE 1024", cipher="TLS_DHE_RSA_WITH_AES_128_GCM_SHA256",
-                              findings=["kex.weak_dh"])], "OpenSSL"),
+                              findings=["cipher.policy", "kex.weak_dh"])], "OpenSSL"),
+    # Mozilla intermediate 6.0 lists no DHE suite, so DHE is outside the default policy.
     "08-tls12-dhe2048": ("TLS 1.2 DHE with RFC 7919 ffdhe2048", ST12,
-                         [c12(kex="DHE 2048", cipher="TLS_DHE_RSA_WITH_AES_128_GCM_SHA256")], "OpenSSL"),
+                         [c12(kex="DHE 2048", cipher="TLS_DHE_RSA_WITH_AES_128_GCM_SHA256",
+                              findings=["cipher.policy"])], "OpenSSL"),
     "09-tls13-hrr": ("TLS 1.3 HelloRetryRequest: client key share x25519 only, server wants P-256",
                      "ClientHello(x25519) → HelloRetryRequest(secp256r1), CCS → CCS, ClientHello(secp256r1) → ServerHello, {EncryptedExtensions, Certificate, CertificateVerify, Finished} → {Finished} → {NewSessionTicket …} → data",
                      [c13(kex="TLS 1.3 secp256r1")], "OpenSSL"),
