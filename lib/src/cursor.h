@@ -114,11 +114,11 @@ tlsa_cur_vec(tlsa_cur *c, unsigned prefix, size_t lo, size_t hi, size_t elem, tl
     uint32_t n = 0;
     tlsa_err e;
     if (prefix == 1) {
-        uint8_t v;
+        uint8_t v = 0;
         e = tlsa_cur_u8(c, &v);
         n = v;
     } else if (prefix == 2) {
-        uint16_t v;
+        uint16_t v = 0;
         e = tlsa_cur_u16(c, &v);
         n = v;
     } else {
