@@ -314,7 +314,35 @@ static void test_other_side_resync(void) {
     feed_close(&f);
 }
 
-TLSA_TEST_MAIN("tls_record", {"the other side resynchronises", test_other_side_resync},
+/* Transport notes land in the sender's dir stats, after a role swap too. */
+static void test_tcp_notes(void) {
+    feed f;
+    feed_open(&f, false);
+    tlsa_tls_tcp_note(f.t, 0, TLSA_TCP_NOTE_RETRANS);
+    tlsa_tls_tcp_note(f.t, 0, TLSA_TCP_NOTE_RETRANS);
+    tlsa_tls_tcp_note(f.t, 1, TLSA_TCP_NOTE_OUT_OF_ORDER);
+    uint8_t buf[200];
+    size_t n = mk_client_hello_record(buf);
+    feed_bytes(&f, 1, buf, n, 3); /* side 1 turns out to be the client */
+    tlsa_tls_tcp_note(f.t, 1, TLSA_TCP_NOTE_OVERLAP_CONFLICT);
+    tlsa_time ts = {2000, 5};
+    tlsa_tls_touch(f.t, 9, ts);
+    tlsa_conn *c = tlsa_tls_finish(f.t, TLSA_END_IDLE);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+    CU_ASSERT_EQUAL(c->client.port, 443);
+    CU_ASSERT_EQUAL(c->dir[TLSA_FROM_SERVER].retransmissions, 2);
+    CU_ASSERT_EQUAL(c->dir[TLSA_FROM_CLIENT].out_of_order, 1);
+    CU_ASSERT_EQUAL(c->dir[TLSA_FROM_CLIENT].overlaps_conflicting, 1);
+    CU_ASSERT_EQUAL(c->dir[TLSA_FROM_CLIENT].bytes, n);
+    CU_ASSERT_EQUAL(c->last_frame, 9);
+    CU_ASSERT_EQUAL(c->last_ts.usec, 5);
+    CU_ASSERT_FALSE(c->roles_guessed);
+    CU_ASSERT_EQUAL(c->end_reason, TLSA_END_IDLE);
+    feed_close(&f);
+}
+
+TLSA_TEST_MAIN("tls_record", {"TCP notes and touch", test_tcp_notes},
+               {"the other side resynchronises", test_other_side_resync},
                {"fed whole or byte by byte: same result", test_chunking_same_result},
                {"encrypted records are skipped, not buffered", test_encrypted_skipping},
                {"oversize record: RECORD_TOO_LONG and resync", test_oversize_record},
