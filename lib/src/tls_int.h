@@ -119,10 +119,33 @@ bool tlsa_rl_plausible(const uint8_t *p);
 void tlsa_hs_feed(tlsa_tls *t, int side, const uint8_t *p, size_t len, uint64_t start_off);
 void tlsa_hs_reset(tlsa_side *s);
 
-/* tls_conn.c */
+/* tls_conn.c: a complete record; the end of the connection. */
 void tlsa_conn_record(tlsa_tls *t, int side, const tlsa_rec *r);
+void tlsa_conn_finalize(tlsa_tls *t);
+
+/* tls_messages.c: a complete cleartext handshake message (body without its 4-byte header);
+ * start/end: stream offsets of the message, header included. */
 void tlsa_conn_message(tlsa_tls *t, int side, uint8_t type, const uint8_t *body, size_t len,
                        uint64_t start, uint64_t end);
-void tlsa_conn_finalize(tlsa_tls *t);
+/* A ClientHello body; v2: the SSLv2-compatible form, body from msg_type on. */
+void tlsa_conn_client_hello(tlsa_tls *t, int side, const uint8_t *b, size_t len, uint64_t start,
+                            uint64_t end, bool v2);
+
+/* tls_steps.c */
+bool tlsa_conn_is_13(const tlsa_tls *t);
+/* Record one step (dir: tlsa_dir) in the current frame and report it; beyond limits.max_steps
+ * it is counted as dropped and still reported. */
+void tlsa_conn_add_step(tlsa_tls *t, int dir, uint8_t step, uint8_t type, bool enc, uint32_t len,
+                        uint64_t start, uint64_t end, const char *fmt, ...)
+    __attribute__((format(printf, 9, 10)));
+void tlsa_conn_add_alert(tlsa_tls *t, int dir, bool enc, uint8_t level, uint8_t desc);
+void tlsa_conn_swap_roles(tlsa_tls *t);
+/* A hello tells who the client is; without a SYN it wins over the packet order. */
+void tlsa_conn_learn_roles(tlsa_tls *t, int side, bool client_hello);
+/* The whole conversation is in view: order checks make sense. */
+bool tlsa_conn_stream_whole(const tlsa_tls *t);
+void tlsa_conn_unexpected(tlsa_tls *t, int side, uint8_t type, const char *why);
+void tlsa_conn_parse_problem(tlsa_tls *t, int side, uint8_t type, tlsa_err e);
+bool tlsa_conn_offers_early_data(const tlsa_tls *t);
 
 #endif

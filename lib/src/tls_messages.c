@@ -1,0 +1,402 @@
+/* The state machine, cleartext handshake messages: each is parsed (msg.h), placed on its step of
+ * design §2 and its facts kept in the connection record. Unexpected ones are noted and kept. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cursor.h"
+#include "msg.h"
+#include "tls_int.h"
+#include "tlsaudit/names.h"
+
+void tlsa_conn_client_hello(tlsa_tls *t, int side, const uint8_t *b, size_t len, uint64_t start,
+                            uint64_t end, bool v2) {
+    tlsa_conn *c = &t->conn;
+    tlsa_hs_state *h = &t->hs;
+    int dir = t->dir_of[side];
+    const char *again = NULL;
+    if (h->ch_seen) {
+        if (h->hrr_seen && !h->sh_seen) {
+            again = "second ClientHello, after HelloRetryRequest";
+        } else if (h->fin[0] && h->fin[1]) {
+            c->handshakes++;
+            memset(h, 0, sizeof(*h));
+            h->ch_seen = true;
+            again = "renegotiation: a new handshake";
+        } else {
+            tlsa_conn_unexpected(t, side, TLSA_HS_CLIENT_HELLO,
+                                 "again before the handshake completed");
+            again = "ClientHello again";
+        }
+    }
+    if (dir != TLSA_FROM_CLIENT)
+        tlsa_conn_unexpected(t, side, TLSA_HS_CLIENT_HELLO, "from the server");
+    if (!c->ch.present) {
+        tlsa_err e = v2 ? tlsa_msg_sslv2_client_hello(b, len, &c->ch)
+                        : tlsa_msg_client_hello(b, len, &t->limits, &c->ch);
+        tlsa_conn_parse_problem(t, side, TLSA_HS_CLIENT_HELLO, e);
+        c->ch.present = true;
+        c->ch.frame = t->frame;
+        if (v2)
+            c->ch.sslv2_format = true;
+        for (uint32_t i = 0; i < c->ch.versions.n; i++)
+            if (tlsa_v_is_13(c->ch.versions.v[i]))
+                t->ch_offers_13 = true;
+    }
+    if (c->handshakes == 0)
+        c->handshakes = 1;
+    h->ch_seen = true;
+    if (again)
+        tlsa_conn_add_step(t, dir, 1, TLSA_HS_CLIENT_HELLO, false, (uint32_t)len, start, end, "%s",
+                           again);
+    else if (c->ch.sni.len)
+        tlsa_conn_add_step(t, dir, 1, TLSA_HS_CLIENT_HELLO, false, (uint32_t)len, start, end,
+                           "%s%u cipher suites, SNI %.*s", v2 ? "SSLv2 format, " : "",
+                           c->ch.suites.n, (int)(c->ch.sni.len > 48 ? 48 : c->ch.sni.len),
+                           (const char *)c->ch.sni.data);
+    else
+        tlsa_conn_add_step(t, dir, 1, TLSA_HS_CLIENT_HELLO, false, (uint32_t)len, start, end,
+                           "%s%u cipher suites, no SNI", v2 ? "SSLv2 format, " : "",
+                           c->ch.suites.n);
+}
+
+/* Kind of key exchange from the negotiated suite. */
+static void set_kex_kind(tlsa_tls *t) {
+    tlsa_conn *c = &t->conn;
+    if (tlsa_conn_is_13(t)) {
+        c->kex.kind = TLSA_KEX_TLS13;
+        c->kex.group = c->sh.key_share_group;
+        return;
+    }
+    const tlsa_suite_info *si = tlsa_suite_lookup(c->suite);
+    c->kex.kind = si ? si->kex : TLSA_KEX_UNKNOWN;
+    /* NULL encryption (RFC 5246 §6.2.3.1): records after ChangeCipherSpec are plaintext followed
+     * by the MAC, readable by anyone. */
+    if (si && si->cipher == TLSA_CIPHER_NULL) {
+        t->null_cipher = true;
+        const char *mac = si->mac ? si->mac : "";
+        t->null_mac = strcmp(mac, "MD5") == 0      ? 16
+                      : strcmp(mac, "SHA") == 0    ? 20
+                      : strcmp(mac, "SHA256") == 0 ? 32
+                      : strcmp(mac, "SHA384") == 0 ? 48
+                                                   : 0;
+    }
+}
+
+static void on_server_hello(tlsa_tls *t, int side, const uint8_t *b, size_t len, uint64_t start,
+                            uint64_t end) {
+    tlsa_conn *c = &t->conn;
+    tlsa_hs_state *h = &t->hs;
+    int dir = t->dir_of[side];
+    tlsa_server_hello tmp;
+    memset(&tmp, 0, sizeof(tmp));
+    bool hrr = false;
+    tlsa_err e = tlsa_msg_server_hello(b, len, &t->limits, &tmp, &hrr);
+    tlsa_conn_parse_problem(t, side, TLSA_HS_SERVER_HELLO, e);
+    tmp.present = true;
+    tmp.frame = t->frame;
+    if (dir != TLSA_FROM_SERVER)
+        tlsa_conn_unexpected(t, side, TLSA_HS_SERVER_HELLO, "from the client");
+    if (!h->ch_seen && tlsa_conn_stream_whole(t))
+        tlsa_conn_unexpected(t, side, TLSA_HS_SERVER_HELLO, "before any ClientHello");
+    bool first = c->handshakes <= 1;
+    if (hrr) {
+        if (h->hrr_seen)
+            tlsa_conn_unexpected(t, side, TLSA_HS_HELLO_RETRY_REQUEST, "a second time");
+        h->hrr_seen = true;
+        uint16_t group = tmp.hrr_group;
+        if (first && !c->sh.present) {
+            c->sh = tmp;
+            c->sh.hrr = true;
+            if (c->sh.version)
+                c->version = c->sh.version;
+        } else {
+            tlsa_server_hello_clear(&tmp);
+        }
+        tlsa_conn_add_step(t, dir, 2, TLSA_HS_HELLO_RETRY_REQUEST, false, (uint32_t)len, start, end,
+                           "asks the client to retry with group %s", tlsa_group_name(group));
+        return;
+    }
+    if (h->sh_seen)
+        tlsa_conn_unexpected(t, side, TLSA_HS_SERVER_HELLO, "a second time in one handshake");
+    h->sh_seen = true;
+    if (first && !t->conn.has_suite) {
+        bool had_hrr = c->sh.hrr;
+        uint16_t hrr_group = c->sh.hrr_group;
+        tlsa_server_hello_clear(&c->sh);
+        c->sh = tmp;
+        c->sh.hrr = had_hrr || h->hrr_seen;
+        if (c->sh.hrr)
+            c->sh.hrr_group = hrr_group;
+        c->version = c->sh.version ? c->sh.version : c->sh.legacy_version;
+        c->suite = c->sh.suite;
+        c->has_suite = true;
+        set_kex_kind(t);
+    } else {
+        tlsa_server_hello_clear(&tmp);
+    }
+    if (tlsa_conn_is_13(t)) {
+        /* Everything after the ServerHello is protected, in both directions. */
+        t->side[0].encrypted = t->side[1].encrypted = true;
+        if (c->sh.psk_selected)
+            c->resumed = true;
+    } else if (first && c->ch.session_id.len > 0 && c->sh.session_id.len == c->ch.session_id.len &&
+               memcmp(c->sh.session_id.data, c->ch.session_id.data, c->ch.session_id.len) == 0) {
+        c->resumed = true;
+    }
+    tlsa_conn_add_step(t, dir, 2, TLSA_HS_SERVER_HELLO, false, (uint32_t)len, start, end,
+                       "%s, %s%s", tlsa_version_name(c->version), tlsa_suite_name(c->suite),
+                       c->resumed ? ", resumes a session" : "");
+}
+
+static void on_certificate(tlsa_tls *t, int side, const uint8_t *b, size_t len, uint64_t start,
+                           uint64_t end) {
+    tlsa_conn *c = &t->conn;
+    int dir = t->dir_of[side];
+    bool server = dir == TLSA_FROM_SERVER;
+    tlsa_blob_list *chain = server ? &c->server_chain : &c->client_chain;
+    tlsa_blob_list tmp = {0};
+    bool keep = chain->n == 0;
+    tlsa_blob_list *into = keep ? chain : &tmp;
+    tlsa_err e = tlsa_msg_certificate(b, len, tlsa_conn_is_13(t), &t->limits, into);
+    tlsa_conn_parse_problem(t, side, TLSA_HS_CERTIFICATE, e);
+    uint32_t n = into->n;
+    size_t bytes = 0;
+    for (uint32_t i = 0; i < n; i++)
+        bytes += into->v[i].len;
+    tlsa_blob_list_clear(&tmp);
+    if (keep && server) {
+        c->server_chain_frame = t->frame;
+        c->server_chain_ts = t->ts;
+    } else if (keep) {
+        c->client_chain_frame = t->frame;
+    }
+    if (server)
+        t->hs.server_cert = true;
+    tlsa_conn_add_step(t, dir, server ? 2 : 5, TLSA_HS_CERTIFICATE, false, (uint32_t)len, start,
+                       end, "%u certificate%s, %zu bytes", n, n == 1 ? "" : "s", bytes);
+}
+
+static void on_server_key_exchange(tlsa_tls *t, int side, const uint8_t *b, size_t len,
+                                   uint64_t start, uint64_t end) {
+    tlsa_conn *c = &t->conn;
+    int dir = t->dir_of[side];
+    t->hs.server_kex = true;
+    if (dir != TLSA_FROM_SERVER)
+        tlsa_conn_unexpected(t, side, TLSA_HS_SERVER_KEY_EXCHANGE, "from the client");
+    if (c->handshakes <= 1 && c->kex.public_len == 0 && c->kex.dh_p.len == 0) {
+        tlsa_err e = tlsa_msg_server_key_exchange(b, len, c->kex.kind, c->version, &c->kex);
+        tlsa_conn_parse_problem(t, side, TLSA_HS_SERVER_KEY_EXCHANGE, e);
+    }
+    switch (c->kex.kind) {
+    case TLSA_KEX_ECDHE:
+    case TLSA_KEX_ECDHE_PSK:
+        tlsa_conn_add_step(t, dir, 2, TLSA_HS_SERVER_KEY_EXCHANGE, false, (uint32_t)len, start, end,
+                           "ECDHE %s public key, %u bytes, signed", tlsa_group_name(c->kex.group),
+                           c->kex.public_len);
+        break;
+    case TLSA_KEX_DHE:
+    case TLSA_KEX_DHE_PSK:
+        tlsa_conn_add_step(t, dir, 2, TLSA_HS_SERVER_KEY_EXCHANGE, false, (uint32_t)len, start, end,
+                           "DHE %u-bit group, public value %u bytes, signed", c->kex.dh_bits,
+                           c->kex.public_len);
+        break;
+    default:
+        tlsa_conn_add_step(t, dir, 2, TLSA_HS_SERVER_KEY_EXCHANGE, false, (uint32_t)len, start, end,
+                           "server key exchange parameters, %zu bytes", len);
+        break;
+    }
+}
+
+static void on_client_key_exchange(tlsa_tls *t, int side, const uint8_t *b, size_t len,
+                                   uint64_t start, uint64_t end) {
+    tlsa_conn *c = &t->conn;
+    int dir = t->dir_of[side];
+    t->hs.client_kex = true;
+    if (dir != TLSA_FROM_CLIENT)
+        tlsa_conn_unexpected(t, side, TLSA_HS_CLIENT_KEY_EXCHANGE, "from the server");
+    if (!t->hs.sh_seen && tlsa_conn_stream_whole(t))
+        tlsa_conn_unexpected(t, side, TLSA_HS_CLIENT_KEY_EXCHANGE, "before the ServerHello");
+    /* Without the ServerHello the key exchange kind is unknown: nothing to interpret. */
+    if (c->handshakes <= 1 && c->kex.cke_len == 0 && c->kex.kind != TLSA_KEX_UNKNOWN) {
+        tlsa_err e = tlsa_msg_client_key_exchange(b, len, c->kex.kind, c->version, &c->kex);
+        tlsa_conn_parse_problem(t, side, TLSA_HS_CLIENT_KEY_EXCHANGE, e);
+    }
+    const char *what;
+    switch (c->kex.kind) {
+    case TLSA_KEX_RSA:
+    case TLSA_KEX_RSA_PSK:
+        what = "RSA-encrypted pre-master secret";
+        break;
+    case TLSA_KEX_ECDHE:
+    case TLSA_KEX_ECDHE_PSK:
+    case TLSA_KEX_ECDH:
+        what = "client ECDH public key";
+        break;
+    case TLSA_KEX_DHE:
+    case TLSA_KEX_DHE_PSK:
+    case TLSA_KEX_DH:
+        what = "client DH public value";
+        break;
+    default:
+        what = "client key exchange";
+        break;
+    }
+    tlsa_conn_add_step(t, dir, 4, TLSA_HS_CLIENT_KEY_EXCHANGE, false, (uint32_t)len, start, end,
+                       "%s, %u bytes", what, c->kex.cke_len ? c->kex.cke_len : (uint32_t)len);
+}
+
+static void on_finished_clear(tlsa_tls *t, int side, size_t len, uint64_t start, uint64_t end) {
+    tlsa_conn *c = &t->conn;
+    int dir = t->dir_of[side];
+    tlsa_conn_parse_problem(t, side, TLSA_HS_FINISHED, tlsa_msg_finished(len, c->version));
+    uint8_t step = dir == TLSA_FROM_CLIENT ? 7 : (tlsa_conn_is_13(t) ? 2 : 8);
+    t->hs.fin[dir] = true;
+    c->dir[dir].finished_seen = true;
+    tlsa_conn_add_step(t, dir, step, TLSA_HS_FINISHED, false, (uint32_t)len, start, end,
+                       "verify data, %zu bytes", len);
+}
+
+/* Messages with nothing to keep: check them and place them. */
+static void on_simple(tlsa_tls *t, int side, uint8_t type, const uint8_t *b, size_t len,
+                      uint64_t start, uint64_t end) {
+    tlsa_conn *c = &t->conn;
+    int dir = t->dir_of[side];
+    bool server = dir == TLSA_FROM_SERVER;
+    bool tls13 = tlsa_conn_is_13(t);
+    uint32_t u = 0;
+    uint16_t scheme = 0;
+    uint8_t req = 0;
+    tlsa_err e = TLSA_E_OK;
+    switch (type) {
+    case TLSA_HS_HELLO_REQUEST:
+        e = tlsa_msg_empty(len);
+        tlsa_conn_add_step(t, dir, 9, type, false, 0, start, end,
+                           "server asks for a new handshake");
+        break;
+    case TLSA_HS_HELLO_VERIFY_REQUEST:
+        tlsa_conn_add_step(t, dir, 2, type, false, (uint32_t)len, start, end, "cookie exchange");
+        break;
+    case TLSA_HS_NEW_SESSION_TICKET:
+        e = tlsa_msg_new_session_ticket(b, len, tls13, &u);
+        tlsa_conn_add_step(t, dir, tls13 ? 9 : 8, type, false, (uint32_t)len, start, end,
+                           "session ticket, lifetime %u s", u);
+        break;
+    case TLSA_HS_END_OF_EARLY_DATA:
+        e = tlsa_msg_empty(len);
+        c->early_data = true;
+        tlsa_conn_add_step(t, dir, 7, type, false, 0, start, end, "end of 0-RTT early data");
+        break;
+    case TLSA_HS_ENCRYPTED_EXTENSIONS:
+        if (c->handshakes <= 1)
+            e = tlsa_msg_encrypted_extensions(b, len, &t->limits, &c->sh);
+        tlsa_conn_add_step(t, dir, 2, type, false, (uint32_t)len, start, end, "server extensions");
+        break;
+    case TLSA_HS_CERTIFICATE_REQUEST:
+        e = tlsa_msg_certificate_request(b, len, tls13);
+        c->client_auth_requested = true;
+        tlsa_conn_add_step(t, dir, 2, type, false, (uint32_t)len, start, end,
+                           "server asks for a client certificate");
+        break;
+    case TLSA_HS_SERVER_HELLO_DONE:
+        e = tlsa_msg_empty(len);
+        tlsa_conn_add_step(t, dir, 2, type, false, 0, start, end,
+                           "end of the server's hello flight");
+        break;
+    case TLSA_HS_CERTIFICATE_VERIFY:
+        e = tlsa_msg_certificate_verify(b, len, c->version, &scheme);
+        if (!server && c->handshakes <= 1)
+            c->kex.cv_sig_scheme = scheme;
+        if (scheme)
+            tlsa_conn_add_step(t, dir, server ? 2 : 5, type, false, (uint32_t)len, start, end,
+                               "signature %s", tlsa_sigscheme_name(scheme));
+        else
+            tlsa_conn_add_step(t, dir, server ? 2 : 5, type, false, (uint32_t)len, start, end,
+                               "signature, %zu bytes", len);
+        break;
+    case TLSA_HS_CERTIFICATE_URL:
+        tlsa_conn_add_step(t, dir, 5, type, false, (uint32_t)len, start, end, "certificate URLs");
+        break;
+    case TLSA_HS_CERTIFICATE_STATUS:
+        e = tlsa_msg_certificate_status(b, len, &u);
+        tlsa_conn_add_step(t, dir, 2, type, false, (uint32_t)len, start, end,
+                           "OCSP response, %u bytes", u);
+        break;
+    case TLSA_HS_KEY_UPDATE:
+        e = tlsa_msg_key_update(b, len, &req);
+        tlsa_conn_add_step(t, dir, 9, type, false, (uint32_t)len, start, end, "new traffic keys%s",
+                           req ? ", update requested" : "");
+        break;
+    case TLSA_HS_COMPRESSED_CERTIFICATE:
+        tlsa_conn_add_step(t, dir, server ? 2 : 5, type, false, (uint32_t)len, start, end,
+                           "compressed certificate chain, %zu bytes", len);
+        break;
+    default:
+        tlsa_tls_problem(t, side, TLSA_E_BAD_HANDSHAKE_TYPE, "handshake message type %u", type);
+        tlsa_conn_add_step(t, dir, c->last_step ? c->last_step : 1, type, false, (uint32_t)len,
+                           start, end, "unknown handshake message type %u", type);
+        return;
+    }
+    tlsa_conn_parse_problem(t, side, type, e);
+}
+
+/* Which direction each message type may come from: 'c', 's' or 'b' (both). */
+static char sender_of(uint8_t type) {
+    switch (type) {
+    case TLSA_HS_CLIENT_HELLO:
+    case TLSA_HS_CLIENT_KEY_EXCHANGE:
+    case TLSA_HS_END_OF_EARLY_DATA:
+    case TLSA_HS_CERTIFICATE_URL:
+        return 'c';
+    case TLSA_HS_HELLO_REQUEST:
+    case TLSA_HS_SERVER_HELLO:
+    case TLSA_HS_HELLO_VERIFY_REQUEST:
+    case TLSA_HS_NEW_SESSION_TICKET:
+    case TLSA_HS_ENCRYPTED_EXTENSIONS:
+    case TLSA_HS_SERVER_KEY_EXCHANGE:
+    case TLSA_HS_CERTIFICATE_REQUEST:
+    case TLSA_HS_SERVER_HELLO_DONE:
+    case TLSA_HS_CERTIFICATE_STATUS:
+        return 's';
+    default:
+        return 'b';
+    }
+}
+
+void tlsa_conn_message(tlsa_tls *t, int side, uint8_t type, const uint8_t *body, size_t len,
+                       uint64_t start, uint64_t end) {
+    if (type == TLSA_HS_CLIENT_HELLO)
+        tlsa_conn_learn_roles(t, side, true);
+    else if (type == TLSA_HS_SERVER_HELLO)
+        tlsa_conn_learn_roles(t, side, false);
+    char who = sender_of(type);
+    int dir = t->dir_of[side];
+    if ((who == 'c' && dir != TLSA_FROM_CLIENT && type != TLSA_HS_CLIENT_HELLO) ||
+        (who == 's' && dir != TLSA_FROM_SERVER && type != TLSA_HS_SERVER_HELLO &&
+         type != TLSA_HS_SERVER_KEY_EXCHANGE))
+        tlsa_conn_unexpected(t, side, type,
+                             dir == TLSA_FROM_CLIENT ? "from the client" : "from the server");
+    switch (type) {
+    case TLSA_HS_CLIENT_HELLO:
+        tlsa_conn_client_hello(t, side, body, len, start, end, false);
+        break;
+    case TLSA_HS_SERVER_HELLO:
+        on_server_hello(t, side, body, len, start, end);
+        break;
+    case TLSA_HS_CERTIFICATE:
+        on_certificate(t, side, body, len, start, end);
+        break;
+    case TLSA_HS_SERVER_KEY_EXCHANGE:
+        on_server_key_exchange(t, side, body, len, start, end);
+        break;
+    case TLSA_HS_CLIENT_KEY_EXCHANGE:
+        on_client_key_exchange(t, side, body, len, start, end);
+        break;
+    case TLSA_HS_FINISHED:
+        on_finished_clear(t, side, len, start, end);
+        break;
+    default:
+        on_simple(t, side, type, body, len, start, end);
+        break;
+    }
+}
