@@ -3,6 +3,8 @@
 #ifndef TLSA_TLS_INT_H
 #define TLSA_TLS_INT_H
 
+#include <stdarg.h>
+
 #include "tls_stream.h"
 
 /* Largest record body: 2^14 plus the 2048 bytes of expansion RFC 5246 §6.2.3 allows. */
@@ -138,6 +140,9 @@ bool tlsa_conn_is_13(const tlsa_tls *t);
 void tlsa_conn_add_step(tlsa_tls *t, int dir, uint8_t step, uint8_t type, bool enc, uint32_t len,
                         uint64_t start, uint64_t end, const char *fmt, ...)
     __attribute__((format(printf, 9, 10)));
+void tlsa_conn_add_stepv(tlsa_tls *t, int dir, uint8_t step, uint8_t type, bool enc, uint32_t len,
+                         uint64_t start, uint64_t end, const char *fmt, va_list ap)
+    __attribute__((format(printf, 9, 0)));
 void tlsa_conn_add_alert(tlsa_tls *t, int dir, bool enc, uint8_t level, uint8_t desc);
 void tlsa_conn_swap_roles(tlsa_tls *t);
 /* A hello tells who the client is; without a SYN it wins over the packet order. */

@@ -9,6 +9,63 @@
 #include "tls_int.h"
 #include "tlsaudit/names.h"
 
+/* Where each cleartext message goes (design §2): its step when the client sends it, when the
+ * server sends it in TLS <= 1.2, and in TLS 1.3. 0: that side never sends it. */
+typedef struct placement {
+    uint8_t type, client, server12, server13;
+} placement;
+
+static const placement placements[] = {
+    {TLSA_HS_HELLO_REQUEST, 0, 9, 9},
+    {TLSA_HS_CLIENT_HELLO, 1, 0, 0},
+    {TLSA_HS_SERVER_HELLO, 0, 2, 2},
+    {TLSA_HS_HELLO_VERIFY_REQUEST, 0, 2, 2},
+    {TLSA_HS_NEW_SESSION_TICKET, 0, 8, 9},
+    {TLSA_HS_END_OF_EARLY_DATA, 7, 0, 0},
+    {TLSA_HS_HELLO_RETRY_REQUEST, 0, 2, 2},
+    {TLSA_HS_ENCRYPTED_EXTENSIONS, 0, 2, 2},
+    {TLSA_HS_CERTIFICATE, 5, 2, 2},
+    {TLSA_HS_SERVER_KEY_EXCHANGE, 0, 2, 2},
+    {TLSA_HS_CERTIFICATE_REQUEST, 0, 2, 2},
+    {TLSA_HS_SERVER_HELLO_DONE, 0, 2, 2},
+    {TLSA_HS_CERTIFICATE_VERIFY, 5, 2, 2},
+    {TLSA_HS_CLIENT_KEY_EXCHANGE, 4, 0, 0},
+    {TLSA_HS_FINISHED, 7, 8, 2},
+    {TLSA_HS_CERTIFICATE_URL, 5, 0, 0},
+    {TLSA_HS_CERTIFICATE_STATUS, 0, 2, 2},
+    {TLSA_HS_KEY_UPDATE, 9, 9, 9},
+    {TLSA_HS_COMPRESSED_CERTIFICATE, 5, 2, 2},
+};
+
+static const placement *placement_of(uint8_t type) {
+    for (size_t i = 0; i < sizeof(placements) / sizeof(placements[0]); i++)
+        if (placements[i].type == type)
+            return &placements[i];
+    return NULL;
+}
+
+/* The step of a message from dir; a message from the side that never sends it takes the other
+ * side's step, an unknown type the step reached so far. */
+static uint8_t step_of(const tlsa_tls *t, uint8_t type, int dir) {
+    const placement *p = placement_of(type);
+    if (!p)
+        return t->conn.last_step ? t->conn.last_step : 1;
+    uint8_t server = tlsa_conn_is_13(t) ? p->server13 : p->server12;
+    uint8_t step = dir == TLSA_FROM_CLIENT ? p->client : server;
+    return step ? step : (p->client ? p->client : server);
+}
+
+/* Record a cleartext message on its step. */
+static void place(tlsa_tls *t, int dir, uint8_t type, uint32_t len, uint64_t start, uint64_t end,
+                  const char *fmt, ...) __attribute__((format(printf, 7, 8)));
+static void place(tlsa_tls *t, int dir, uint8_t type, uint32_t len, uint64_t start, uint64_t end,
+                  const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    tlsa_conn_add_stepv(t, dir, step_of(t, type, dir), type, false, len, start, end, fmt, ap);
+    va_end(ap);
+}
+
 void tlsa_conn_client_hello(tlsa_tls *t, int side, const uint8_t *b, size_t len, uint64_t start,
                             uint64_t end, bool v2) {
     tlsa_conn *c = &t->conn;
@@ -47,17 +104,14 @@ void tlsa_conn_client_hello(tlsa_tls *t, int side, const uint8_t *b, size_t len,
         c->handshakes = 1;
     h->ch_seen = true;
     if (again)
-        tlsa_conn_add_step(t, dir, 1, TLSA_HS_CLIENT_HELLO, false, (uint32_t)len, start, end, "%s",
-                           again);
+        place(t, dir, TLSA_HS_CLIENT_HELLO, (uint32_t)len, start, end, "%s", again);
     else if (c->ch.sni.len)
-        tlsa_conn_add_step(t, dir, 1, TLSA_HS_CLIENT_HELLO, false, (uint32_t)len, start, end,
-                           "%s%u cipher suites, SNI %.*s", v2 ? "SSLv2 format, " : "",
-                           c->ch.suites.n, (int)(c->ch.sni.len > 48 ? 48 : c->ch.sni.len),
-                           (const char *)c->ch.sni.data);
+        place(t, dir, TLSA_HS_CLIENT_HELLO, (uint32_t)len, start, end,
+              "%s%u cipher suites, SNI %.*s", v2 ? "SSLv2 format, " : "", c->ch.suites.n,
+              (int)(c->ch.sni.len > 48 ? 48 : c->ch.sni.len), (const char *)c->ch.sni.data);
     else
-        tlsa_conn_add_step(t, dir, 1, TLSA_HS_CLIENT_HELLO, false, (uint32_t)len, start, end,
-                           "%s%u cipher suites, no SNI", v2 ? "SSLv2 format, " : "",
-                           c->ch.suites.n);
+        place(t, dir, TLSA_HS_CLIENT_HELLO, (uint32_t)len, start, end, "%s%u cipher suites, no SNI",
+              v2 ? "SSLv2 format, " : "", c->ch.suites.n);
 }
 
 /* Kind of key exchange from the negotiated suite. */
@@ -95,8 +149,6 @@ static void on_server_hello(tlsa_tls *t, int side, const uint8_t *b, size_t len,
     tlsa_conn_parse_problem(t, side, TLSA_HS_SERVER_HELLO, e);
     tmp.present = true;
     tmp.frame = t->frame;
-    if (dir != TLSA_FROM_SERVER)
-        tlsa_conn_unexpected(t, side, TLSA_HS_SERVER_HELLO, "from the client");
     if (!h->ch_seen && tlsa_conn_stream_whole(t))
         tlsa_conn_unexpected(t, side, TLSA_HS_SERVER_HELLO, "before any ClientHello");
     bool first = c->handshakes <= 1;
@@ -113,8 +165,8 @@ static void on_server_hello(tlsa_tls *t, int side, const uint8_t *b, size_t len,
         } else {
             tlsa_server_hello_clear(&tmp);
         }
-        tlsa_conn_add_step(t, dir, 2, TLSA_HS_HELLO_RETRY_REQUEST, false, (uint32_t)len, start, end,
-                           "asks the client to retry with group %s", tlsa_group_name(group));
+        place(t, dir, TLSA_HS_HELLO_RETRY_REQUEST, (uint32_t)len, start, end,
+              "asks the client to retry with group %s", tlsa_group_name(group));
         return;
     }
     if (h->sh_seen)
@@ -144,9 +196,9 @@ static void on_server_hello(tlsa_tls *t, int side, const uint8_t *b, size_t len,
                memcmp(c->sh.session_id.data, c->ch.session_id.data, c->ch.session_id.len) == 0) {
         c->resumed = true;
     }
-    tlsa_conn_add_step(t, dir, 2, TLSA_HS_SERVER_HELLO, false, (uint32_t)len, start, end,
-                       "%s, %s%s", tlsa_version_name(c->version), tlsa_suite_name(c->suite),
-                       c->resumed ? ", resumes a session" : "");
+    place(t, dir, TLSA_HS_SERVER_HELLO, (uint32_t)len, start, end, "%s, %s%s",
+          tlsa_version_name(c->version), tlsa_suite_name(c->suite),
+          c->resumed ? ", resumes a session" : "");
 }
 
 static void on_certificate(tlsa_tls *t, int side, const uint8_t *b, size_t len, uint64_t start,
@@ -173,8 +225,8 @@ static void on_certificate(tlsa_tls *t, int side, const uint8_t *b, size_t len, 
     }
     if (server)
         t->hs.server_cert = true;
-    tlsa_conn_add_step(t, dir, server ? 2 : 5, TLSA_HS_CERTIFICATE, false, (uint32_t)len, start,
-                       end, "%u certificate%s, %zu bytes", n, n == 1 ? "" : "s", bytes);
+    place(t, dir, TLSA_HS_CERTIFICATE, (uint32_t)len, start, end, "%u certificate%s, %zu bytes", n,
+          n == 1 ? "" : "s", bytes);
 }
 
 static void on_server_key_exchange(tlsa_tls *t, int side, const uint8_t *b, size_t len,
@@ -182,8 +234,6 @@ static void on_server_key_exchange(tlsa_tls *t, int side, const uint8_t *b, size
     tlsa_conn *c = &t->conn;
     int dir = t->dir_of[side];
     t->hs.server_kex = true;
-    if (dir != TLSA_FROM_SERVER)
-        tlsa_conn_unexpected(t, side, TLSA_HS_SERVER_KEY_EXCHANGE, "from the client");
     if (c->handshakes <= 1 && c->kex.public_len == 0 && c->kex.dh_p.len == 0) {
         tlsa_err e = tlsa_msg_server_key_exchange(b, len, c->kex.kind, c->version, &c->kex);
         tlsa_conn_parse_problem(t, side, TLSA_HS_SERVER_KEY_EXCHANGE, e);
@@ -191,19 +241,18 @@ static void on_server_key_exchange(tlsa_tls *t, int side, const uint8_t *b, size
     switch (c->kex.kind) {
     case TLSA_KEX_ECDHE:
     case TLSA_KEX_ECDHE_PSK:
-        tlsa_conn_add_step(t, dir, 2, TLSA_HS_SERVER_KEY_EXCHANGE, false, (uint32_t)len, start, end,
-                           "ECDHE %s public key, %u bytes, signed", tlsa_group_name(c->kex.group),
-                           c->kex.public_len);
+        place(t, dir, TLSA_HS_SERVER_KEY_EXCHANGE, (uint32_t)len, start, end,
+              "ECDHE %s public key, %u bytes, signed", tlsa_group_name(c->kex.group),
+              c->kex.public_len);
         break;
     case TLSA_KEX_DHE:
     case TLSA_KEX_DHE_PSK:
-        tlsa_conn_add_step(t, dir, 2, TLSA_HS_SERVER_KEY_EXCHANGE, false, (uint32_t)len, start, end,
-                           "DHE %u-bit group, public value %u bytes, signed", c->kex.dh_bits,
-                           c->kex.public_len);
+        place(t, dir, TLSA_HS_SERVER_KEY_EXCHANGE, (uint32_t)len, start, end,
+              "DHE %u-bit group, public value %u bytes, signed", c->kex.dh_bits, c->kex.public_len);
         break;
     default:
-        tlsa_conn_add_step(t, dir, 2, TLSA_HS_SERVER_KEY_EXCHANGE, false, (uint32_t)len, start, end,
-                           "server key exchange parameters, %zu bytes", len);
+        place(t, dir, TLSA_HS_SERVER_KEY_EXCHANGE, (uint32_t)len, start, end,
+              "server key exchange parameters, %zu bytes", len);
         break;
     }
 }
@@ -213,8 +262,6 @@ static void on_client_key_exchange(tlsa_tls *t, int side, const uint8_t *b, size
     tlsa_conn *c = &t->conn;
     int dir = t->dir_of[side];
     t->hs.client_kex = true;
-    if (dir != TLSA_FROM_CLIENT)
-        tlsa_conn_unexpected(t, side, TLSA_HS_CLIENT_KEY_EXCHANGE, "from the server");
     if (!t->hs.sh_seen && tlsa_conn_stream_whole(t))
         tlsa_conn_unexpected(t, side, TLSA_HS_CLIENT_KEY_EXCHANGE, "before the ServerHello");
     /* Without the ServerHello the key exchange kind is unknown: nothing to interpret. */
@@ -242,19 +289,17 @@ static void on_client_key_exchange(tlsa_tls *t, int side, const uint8_t *b, size
         what = "client key exchange";
         break;
     }
-    tlsa_conn_add_step(t, dir, 4, TLSA_HS_CLIENT_KEY_EXCHANGE, false, (uint32_t)len, start, end,
-                       "%s, %u bytes", what, c->kex.cke_len ? c->kex.cke_len : (uint32_t)len);
+    place(t, dir, TLSA_HS_CLIENT_KEY_EXCHANGE, (uint32_t)len, start, end, "%s, %u bytes", what,
+          c->kex.cke_len ? c->kex.cke_len : (uint32_t)len);
 }
 
 static void on_finished_clear(tlsa_tls *t, int side, size_t len, uint64_t start, uint64_t end) {
     tlsa_conn *c = &t->conn;
     int dir = t->dir_of[side];
     tlsa_conn_parse_problem(t, side, TLSA_HS_FINISHED, tlsa_msg_finished(len, c->version));
-    uint8_t step = dir == TLSA_FROM_CLIENT ? 7 : (tlsa_conn_is_13(t) ? 2 : 8);
     t->hs.fin[dir] = true;
     c->dir[dir].finished_seen = true;
-    tlsa_conn_add_step(t, dir, step, TLSA_HS_FINISHED, false, (uint32_t)len, start, end,
-                       "verify data, %zu bytes", len);
+    place(t, dir, TLSA_HS_FINISHED, (uint32_t)len, start, end, "verify data, %zu bytes", len);
 }
 
 /* Messages with nothing to keep: check them and place them. */
@@ -271,96 +316,66 @@ static void on_simple(tlsa_tls *t, int side, uint8_t type, const uint8_t *b, siz
     switch (type) {
     case TLSA_HS_HELLO_REQUEST:
         e = tlsa_msg_empty(len);
-        tlsa_conn_add_step(t, dir, 9, type, false, 0, start, end,
-                           "server asks for a new handshake");
+        place(t, dir, type, 0, start, end, "server asks for a new handshake");
         break;
     case TLSA_HS_HELLO_VERIFY_REQUEST:
-        tlsa_conn_add_step(t, dir, 2, type, false, (uint32_t)len, start, end, "cookie exchange");
+        place(t, dir, type, (uint32_t)len, start, end, "cookie exchange");
         break;
     case TLSA_HS_NEW_SESSION_TICKET:
         e = tlsa_msg_new_session_ticket(b, len, tls13, &u);
-        tlsa_conn_add_step(t, dir, tls13 ? 9 : 8, type, false, (uint32_t)len, start, end,
-                           "session ticket, lifetime %u s", u);
+        place(t, dir, type, (uint32_t)len, start, end, "session ticket, lifetime %u s", u);
         break;
     case TLSA_HS_END_OF_EARLY_DATA:
         e = tlsa_msg_empty(len);
         c->early_data = true;
-        tlsa_conn_add_step(t, dir, 7, type, false, 0, start, end, "end of 0-RTT early data");
+        place(t, dir, type, 0, start, end, "end of 0-RTT early data");
         break;
     case TLSA_HS_ENCRYPTED_EXTENSIONS:
         if (c->handshakes <= 1)
             e = tlsa_msg_encrypted_extensions(b, len, &t->limits, &c->sh);
-        tlsa_conn_add_step(t, dir, 2, type, false, (uint32_t)len, start, end, "server extensions");
+        place(t, dir, type, (uint32_t)len, start, end, "server extensions");
         break;
     case TLSA_HS_CERTIFICATE_REQUEST:
         e = tlsa_msg_certificate_request(b, len, tls13);
         c->client_auth_requested = true;
-        tlsa_conn_add_step(t, dir, 2, type, false, (uint32_t)len, start, end,
-                           "server asks for a client certificate");
+        place(t, dir, type, (uint32_t)len, start, end, "server asks for a client certificate");
         break;
     case TLSA_HS_SERVER_HELLO_DONE:
         e = tlsa_msg_empty(len);
-        tlsa_conn_add_step(t, dir, 2, type, false, 0, start, end,
-                           "end of the server's hello flight");
+        place(t, dir, type, 0, start, end, "end of the server's hello flight");
         break;
     case TLSA_HS_CERTIFICATE_VERIFY:
         e = tlsa_msg_certificate_verify(b, len, c->version, &scheme);
         if (!server && c->handshakes <= 1)
             c->kex.cv_sig_scheme = scheme;
         if (scheme)
-            tlsa_conn_add_step(t, dir, server ? 2 : 5, type, false, (uint32_t)len, start, end,
-                               "signature %s", tlsa_sigscheme_name(scheme));
+            place(t, dir, type, (uint32_t)len, start, end, "signature %s",
+                  tlsa_sigscheme_name(scheme));
         else
-            tlsa_conn_add_step(t, dir, server ? 2 : 5, type, false, (uint32_t)len, start, end,
-                               "signature, %zu bytes", len);
+            place(t, dir, type, (uint32_t)len, start, end, "signature, %zu bytes", len);
         break;
     case TLSA_HS_CERTIFICATE_URL:
-        tlsa_conn_add_step(t, dir, 5, type, false, (uint32_t)len, start, end, "certificate URLs");
+        place(t, dir, type, (uint32_t)len, start, end, "certificate URLs");
         break;
     case TLSA_HS_CERTIFICATE_STATUS:
         e = tlsa_msg_certificate_status(b, len, &u);
-        tlsa_conn_add_step(t, dir, 2, type, false, (uint32_t)len, start, end,
-                           "OCSP response, %u bytes", u);
+        place(t, dir, type, (uint32_t)len, start, end, "OCSP response, %u bytes", u);
         break;
     case TLSA_HS_KEY_UPDATE:
         e = tlsa_msg_key_update(b, len, &req);
-        tlsa_conn_add_step(t, dir, 9, type, false, (uint32_t)len, start, end, "new traffic keys%s",
-                           req ? ", update requested" : "");
+        place(t, dir, type, (uint32_t)len, start, end, "new traffic keys%s",
+              req ? ", update requested" : "");
         break;
     case TLSA_HS_COMPRESSED_CERTIFICATE:
-        tlsa_conn_add_step(t, dir, server ? 2 : 5, type, false, (uint32_t)len, start, end,
-                           "compressed certificate chain, %zu bytes", len);
+        place(t, dir, type, (uint32_t)len, start, end, "compressed certificate chain, %zu bytes",
+              len);
         break;
     default:
         tlsa_tls_problem(t, side, TLSA_E_BAD_HANDSHAKE_TYPE, "handshake message type %u", type);
-        tlsa_conn_add_step(t, dir, c->last_step ? c->last_step : 1, type, false, (uint32_t)len,
-                           start, end, "unknown handshake message type %u", type);
+        place(t, dir, type, (uint32_t)len, start, end, "unknown handshake message type %u", type);
         return;
     }
     tlsa_conn_parse_problem(t, side, type, e);
-}
-
-/* Which direction each message type may come from: 'c', 's' or 'b' (both). */
-static char sender_of(uint8_t type) {
-    switch (type) {
-    case TLSA_HS_CLIENT_HELLO:
-    case TLSA_HS_CLIENT_KEY_EXCHANGE:
-    case TLSA_HS_END_OF_EARLY_DATA:
-    case TLSA_HS_CERTIFICATE_URL:
-        return 'c';
-    case TLSA_HS_HELLO_REQUEST:
-    case TLSA_HS_SERVER_HELLO:
-    case TLSA_HS_HELLO_VERIFY_REQUEST:
-    case TLSA_HS_NEW_SESSION_TICKET:
-    case TLSA_HS_ENCRYPTED_EXTENSIONS:
-    case TLSA_HS_SERVER_KEY_EXCHANGE:
-    case TLSA_HS_CERTIFICATE_REQUEST:
-    case TLSA_HS_SERVER_HELLO_DONE:
-    case TLSA_HS_CERTIFICATE_STATUS:
-        return 's';
-    default:
-        return 'b';
-    }
 }
 
 void tlsa_conn_message(tlsa_tls *t, int side, uint8_t type, const uint8_t *body, size_t len,
@@ -369,11 +384,11 @@ void tlsa_conn_message(tlsa_tls *t, int side, uint8_t type, const uint8_t *body,
         tlsa_conn_learn_roles(t, side, true);
     else if (type == TLSA_HS_SERVER_HELLO)
         tlsa_conn_learn_roles(t, side, false);
-    char who = sender_of(type);
     int dir = t->dir_of[side];
-    if ((who == 'c' && dir != TLSA_FROM_CLIENT && type != TLSA_HS_CLIENT_HELLO) ||
-        (who == 's' && dir != TLSA_FROM_SERVER && type != TLSA_HS_SERVER_HELLO &&
-         type != TLSA_HS_SERVER_KEY_EXCHANGE))
+    const placement *pl = placement_of(type);
+    /* The ClientHello checks its sender itself (the SSLv2 form does not come this way). */
+    if (pl && type != TLSA_HS_CLIENT_HELLO &&
+        (dir == TLSA_FROM_CLIENT ? pl->client : pl->server12) == 0)
         tlsa_conn_unexpected(t, side, type,
                              dir == TLSA_FROM_CLIENT ? "from the client" : "from the server");
     switch (type) {

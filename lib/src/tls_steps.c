@@ -20,8 +20,8 @@ static uint16_t hs_index(const tlsa_tls *t) {
 }
 
 /* Record one step and report it. Steps beyond the limit are counted, still reported. */
-void tlsa_conn_add_step(tlsa_tls *t, int dir, uint8_t step, uint8_t type, bool enc, uint32_t len,
-                        uint64_t start, uint64_t end, const char *fmt, ...) {
+void tlsa_conn_add_stepv(tlsa_tls *t, int dir, uint8_t step, uint8_t type, bool enc, uint32_t len,
+                         uint64_t start, uint64_t end, const char *fmt, va_list ap) {
     tlsa_conn *c = &t->conn;
     tlsa_step s = {.step = step,
                    .who = (uint8_t)dir,
@@ -33,12 +33,8 @@ void tlsa_conn_add_step(tlsa_tls *t, int dir, uint8_t step, uint8_t type, bool e
                    .ts = t->ts,
                    .stream_start = start,
                    .stream_end = end};
-    if (fmt) {
-        va_list ap;
-        va_start(ap, fmt);
+    if (fmt)
         vsnprintf(s.note, sizeof(s.note), fmt, ap);
-        va_end(ap);
-    }
     if (step > c->last_step)
         c->last_step = step;
     tlsa_step *kept = NULL;
@@ -134,4 +130,12 @@ void tlsa_conn_add_alert(tlsa_tls *t, int dir, bool enc, uint8_t level, uint8_t 
                                     .level = level,
                                     .description = desc,
                                     .step = c->last_step};
+}
+
+void tlsa_conn_add_step(tlsa_tls *t, int dir, uint8_t step, uint8_t type, bool enc, uint32_t len,
+                        uint64_t start, uint64_t end, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    tlsa_conn_add_stepv(t, dir, step, type, enc, len, start, end, fmt, ap);
+    va_end(ap);
 }
