@@ -624,7 +624,53 @@ static void test_tls13_draft(void) {
     feed_close(&f);
 }
 
-TLSA_TEST_MAIN("tls_conn", {"TLS 1.3 draft 20", test_tls13_draft},
+/* Sends a handshake message followed by a NULL-cipher MAC of mac bytes in one record. */
+static void send_msg_mac(feed *f, int side, uint8_t type, const uint8_t *body, size_t n, size_t mac,
+                         uint64_t frame) {
+    static uint8_t msg[1200];
+    size_t m = mk_msg(msg, type, body, n);
+    memset(msg + m, 0xee, mac);
+    send_record(f, side, TLSA_CT_HANDSHAKE, msg, m + mac, frame);
+}
+
+/* TLS_RSA_WITH_NULL_SHA: records after ChangeCipherSpec stay readable (plaintext + 20-byte MAC),
+ * so the Finished messages are seen in clear and a renegotiation ClientHello starts handshake 1. */
+static void test_null_cipher_renegotiation(void) {
+    feed f;
+    feed_open(&f, true);
+    uint8_t body[100];
+    size_t n = mk_client_hello_body(body, 0x0002);
+    send_msg(&f, 0, TLSA_HS_CLIENT_HELLO, body, n, 1);
+    n = mk_server_hello_body(body, 0x0002);
+    send_msg(&f, 1, TLSA_HS_SERVER_HELLO, body, n, 2);
+    send_msg(&f, 1, TLSA_HS_SERVER_HELLO_DONE, NULL, 0, 2);
+    const uint8_t cke[6] = {0, 4, 1, 2, 3, 4};
+    send_msg(&f, 0, TLSA_HS_CLIENT_KEY_EXCHANGE, cke, 6, 3);
+    const uint8_t one = 1;
+    const uint8_t verify[12] = {0};
+    send_record(&f, 0, TLSA_CT_CHANGE_CIPHER_SPEC, &one, 1, 3);
+    send_msg_mac(&f, 0, TLSA_HS_FINISHED, verify, 12, 20, 3);
+    send_record(&f, 1, TLSA_CT_CHANGE_CIPHER_SPEC, &one, 1, 4);
+    send_msg_mac(&f, 1, TLSA_HS_FINISHED, verify, 12, 20, 4);
+    n = mk_client_hello_body(body, 0x0002);
+    send_msg_mac(&f, 0, TLSA_HS_CLIENT_HELLO, body, n, 20, 5);
+    tlsa_conn *c = tlsa_tls_finish(f.t, TLSA_END_FIN);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+    ASSERT_STEPS(&f, "1c1@1 2s2@2 2s14@2 4c16@3 7c20@3 8s20@4 1c1@5");
+    CU_ASSERT_TRUE(c->complete);
+    CU_ASSERT_EQUAL(c->handshakes, 2);
+    CU_ASSERT_EQUAL(c->steps.v[6].handshake, 1);
+    CU_ASSERT_EQUAL(c->steps.v[5].handshake, 0);
+    CU_ASSERT_STRING_EQUAL(c->steps.v[6].note, "renegotiation: a new handshake");
+    CU_ASSERT_EQUAL(c->kex.kind, TLSA_KEX_RSA);
+    CU_ASSERT_EQUAL(c->kex.cke_len, 4);
+    CU_ASSERT_EQUAL(c->n_problems, 0);
+    feed_close(&f);
+}
+
+TLSA_TEST_MAIN("tls_conn",
+               {"NULL cipher and cleartext renegotiation", test_null_cipher_renegotiation},
+               {"TLS 1.3 draft 20", test_tls13_draft},
                {"late start at ClientKeyExchange", test_late_start_at_client_key_exchange},
                {"late start, server first", test_late_start_server_first},
                {"TLS 1.3 client flight by size", test_tls13_client_flight_sizes},
