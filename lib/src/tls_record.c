@@ -48,6 +48,11 @@ static bool take_header(tlsa_tls *t, int side, tlsa_side *s) {
         s->rec_type = TLSA_CT_HANDSHAKE;
         s->rec_version = TLSA_V_SSL2;
         s->rec_len = l & 0x7fffu;
+        if (s->rec_len > TLSA_MAX_RECORD) { /* the hunt checked it; the buffer depends on it */
+            tlsa_tls_problem(t, side, TLSA_E_RECORD_TOO_LONG, "SSLv2 record length %u, limit %u",
+                             s->rec_len, TLSA_MAX_RECORD);
+            return false;
+        }
         s->rl_state = TLSA_RL_BODY;
         return true;
     }
