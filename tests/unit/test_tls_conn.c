@@ -668,7 +668,35 @@ static void test_null_cipher_renegotiation(void) {
     feed_close(&f);
 }
 
-TLSA_TEST_MAIN("tls_conn",
+/* tlsa_conn_free_contents frees the TLS layer's and the audit's parts and may be called again
+ * (tlsa_tls_free does) on the emptied record. Leaks show under the sanitizer build. */
+static void test_free_contents(void) {
+    feed f;
+    feed_open(&f, true);
+    CU_ASSERT_EQUAL_FATAL(feed_fixture(&f, "tls12_rsa", 0, false), 7);
+    tlsa_conn *c = tlsa_tls_finish(f.t, TLSA_END_FIN);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+    tlsa_audit_config cfg = {0};
+    cfg.no_system_store = true;
+    tlsa_err err = TLSA_E_OK;
+    tlsa_auditor *a = tlsa_auditor_new(&cfg, &err, NULL, 0);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+    CU_ASSERT_EQUAL(tlsa_audit_conn(a, c), TLSA_E_OK);
+    CU_ASSERT(c->n_findings > 0);
+    CU_ASSERT_PTR_NOT_NULL(c->server_certs);
+    tlsa_conn_free_contents(c);
+    CU_ASSERT_PTR_NULL(c->findings);
+    CU_ASSERT_EQUAL(c->n_findings, 0);
+    CU_ASSERT_PTR_NULL(c->server_certs);
+    CU_ASSERT_PTR_NULL(c->steps.v);
+    CU_ASSERT_EQUAL(c->steps.n, 0);
+    CU_ASSERT_EQUAL(c->server_chain.n, 0);
+    CU_ASSERT_FALSE(c->ch.present);
+    tlsa_auditor_free(a);
+    feed_close(&f); /* frees the emptied record again */
+}
+
+TLSA_TEST_MAIN("tls_conn", {"free contents, twice", test_free_contents},
                {"NULL cipher and cleartext renegotiation", test_null_cipher_renegotiation},
                {"TLS 1.3 draft 20", test_tls13_draft},
                {"late start at ClientKeyExchange", test_late_start_at_client_key_exchange},
