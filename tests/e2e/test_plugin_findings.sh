@@ -79,6 +79,23 @@ for s in 17-cert-expired 02-tls10 19-cert-self-signed; do
     break
 done
 
+# tlsaudit.policy is the CLI's --policy: the same findings under the modern profile.
+for s in 04-tls12-ecdhe-rsa 05-tls13 33-cipher-cbc; do
+    cap="$TLSA_SRC/samples/$s.pcap"
+    [ -f "$cap" ] || continue
+    in=$(plugin_input "$cap")
+    "$TLSA_CLI" --format jsonl --policy modern "${cli_ca[@]}" "$cap" > "$work/$s.modern.jsonl" 2> /dev/null || true
+    tshark_plugin -n -r "$in" -2 "${ca_opt[@]}" -o tlsaudit.policy:modern -Y tlsaudit.conn \
+        -T fields -e tlsaudit.conn -e tlsaudit.finding -E occurrence=a -E aggregator=, \
+        > "$work/$s.modern.fields" 2> /dev/null
+    if out=$(compare_findings "$work/$s.modern.jsonl" "$work/$s.modern.fields"); then
+        pass "$s: -o tlsaudit.policy:modern = --policy modern ($(cut -f2 "$work/$s.modern.fields" | tr '\n' ' '))"
+    else
+        fail "$s: policy modern: findings differ from the CLI"
+        echo "$out"
+    fi
+done
+
 # A trust store that cannot be loaded: an expert info says so and the audit falls back to the
 # defaults (findings still shown).
 cap="$TLSA_SHARED/captures/wireshark/tls12-aes256gcm.pcap"
