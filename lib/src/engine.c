@@ -11,6 +11,8 @@
 #include "packet.h"
 #include "reassembly.h"
 #include "tls_stream.h"
+
+#define TLSA_MAX_SEGMENT_LEN (1u << 24)
 #include "tlsaudit/engine.h"
 
 struct tlsa_engine {
@@ -151,6 +153,12 @@ tlsa_err tlsa_engine_segment(tlsa_engine *e, const tlsa_segment *seg) {
     tlsa_segment s = *seg;
     if (s.len < s.caplen)
         s.len = s.caplen;
+    /* Sequence arithmetic is modulo 2^32: a segment claiming more than 2^24 bytes (a hostile
+     * wire length; real segments, TSO included, stay far below) would wrap it. */
+    if (s.len > TLSA_MAX_SEGMENT_LEN) {
+        e->st.bad_packets++;
+        return TLSA_E_BAD_PACKET;
+    }
     e->st.tcp_segments++;
 
     tlsa_flow *f;

@@ -166,17 +166,25 @@ void tlsa_flows_end(tlsa_flows *t, tlsa_flow *f, int reason) {
     list_append(&t->closed_lru, f);
 }
 
-static int64_t usec_between(tlsa_time a, tlsa_time b) {
-    return (b.sec - a.sec) * 1000000 + (b.usec - a.usec);
+/* Whether more than limit seconds passed from a to b. Saturating: capture timestamps are
+ * hostile and may be anywhere in the int64 range. */
+static bool idle_longer(tlsa_time a, tlsa_time b, uint32_t limit) {
+    if (b.sec < a.sec)
+        return false;
+    uint64_t ds = (uint64_t)b.sec - (uint64_t)a.sec;
+    if (ds > limit)
+        return true;
+    int64_t us = (int64_t)ds * 1000000 + ((int64_t)b.usec - (int64_t)a.usec);
+    return us > (int64_t)limit * 1000000;
 }
 
 static void expire(tlsa_flows *t, tlsa_time now) {
     if (t->idle_timeout == 0)
         return;
-    int64_t limit = (int64_t)t->idle_timeout * 1000000;
-    while (t->open_lru.head && usec_between(t->open_lru.head->last_ts, now) > limit)
+    uint32_t limit = t->idle_timeout;
+    while (t->open_lru.head && idle_longer(t->open_lru.head->last_ts, now, limit))
         tlsa_flows_end(t, t->open_lru.head, TLSA_END_IDLE);
-    while (t->closed_lru.head && usec_between(t->closed_lru.head->last_ts, now) > limit)
+    while (t->closed_lru.head && idle_longer(t->closed_lru.head->last_ts, now, limit))
         drop_entry(t, t->closed_lru.head);
 }
 
