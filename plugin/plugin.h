@@ -20,8 +20,8 @@ typedef struct pl_step {
     guint8 step;
     guint8 who; /* tlsa_dir */
     gboolean encrypted;
-    guint16 handshake; /* 0 initial, 1.. renegotiations */
-    guint32 conn_index;
+    guint16 handshake;  /* 0 initial, 1.. renegotiations */
+    guint32 conn_index; /* set when the connection is reported (numbered then) */
     const char *message;
     const char *explain;
     const char *note;

@@ -105,7 +105,23 @@ static guint64 summary_frame(const tlsa_conn *c) {
     return f;
 }
 
+/* The connection index is assigned when the engine reports the connection: set it on the steps
+ * stored earlier. A frame carries one TCP segment, so all steps of a frame belong to the same
+ * connection. */
+static void set_step_conn_index(const tlsa_conn *c) {
+    for (uint32_t i = 0; i < c->steps.n; i++) {
+        guint64 f = c->steps.v[i].frame;
+        pl_frame *r = f <= G_MAXUINT32 ? pl_results_get((guint32)f) : NULL;
+        if (r == NULL)
+            continue;
+        guint n = wmem_array_get_count(r->steps);
+        for (guint k = 0; k < n; k++)
+            ((pl_step *)wmem_array_index(r->steps, k))->conn_index = c->index;
+    }
+}
+
 void pl_results_add_conn(const tlsa_conn *c) {
+    set_step_conn_index(c);
     guint64 f = summary_frame(c);
     if (f == 0 || f > G_MAXUINT32)
         return;

@@ -79,6 +79,23 @@ for s in 17-cert-expired 02-tls10 19-cert-self-signed; do
     break
 done
 
+# Every step names its connection (tlsaudit.step.conn, set once the connection is reported): in
+# a capture with many connections, a TCP stream's steps and summary carry the same index.
+cap="$TLSA_SRC/samples/52-many-connections.pcap"
+if [ -f "$cap" ]; then
+    in=$(plugin_input "$cap")
+    bad=$(tshark_plugin -n -r "$in" -2 -Y "tlsaudit.step or tlsaudit.conn" -T fields -e tcp.stream \
+        -e tlsaudit.step.conn -e tlsaudit.conn -E occurrence=f 2>/dev/null |
+        awk -F'\t' '{ if ($2 != "") s[$1] = s[$1] " " $2; if ($3 != "") c[$1] = $3 }
+            END { for (k in s) { n = split(s[k], a, " "); for (i = 1; i <= n; i++)
+                  if (!(k in c) || a[i] != c[k]) { print k; break } } }')
+    if [ -z "$bad" ]; then
+        pass "52-many-connections: tlsaudit.step.conn matches tlsaudit.conn per TCP stream"
+    else
+        fail "52-many-connections: step.conn differs from conn in streams $(echo $bad)"
+    fi
+fi
+
 # tlsaudit.policy is the CLI's --policy: the same findings under the modern profile.
 for s in 04-tls12-ecdhe-rsa 05-tls13 33-cipher-cbc; do
     cap="$TLSA_SRC/samples/$s.pcap"
