@@ -7,14 +7,16 @@ bash scripts/install-deps.sh
 jobs=$(nproc)
 
 echo "== build (-Werror) =="
-cmake -S . -B build -DTLSA_WERROR=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake -S . -B build -DTLSA_WERROR=ON -DTLSA_BUILD_PLUGIN=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build -j "$jobs"
+# CI always builds the plugin: its tests would otherwise skip silently.
+[ -f build/plugin/tlsaudit.so ] || { echo "the Wireshark plugin was not built"; exit 1; }
 echo "== tests =="
 ctest --test-dir build --output-on-failure -V -j "$jobs" 2>&1 | tee build/ctest.log | grep -E '^(Suite|  Test|Run Summary|    (suites|tests|asserts)|[0-9]+/[0-9]+ Test|[0-9]+% tests|The following|\s+[0-9]+ - )|passed|FAIL|Failed' || true
 grep -q '100% tests passed' build/ctest.log || { echo "tests failed"; exit 1; }
 
 echo "== build (ASan+UBSan) =="
-cmake -S . -B build-asan -DTLSA_WERROR=ON -DTLSA_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug >/dev/null
+cmake -S . -B build-asan -DTLSA_WERROR=ON -DTLSA_SANITIZE=ON -DTLSA_BUILD_PLUGIN=ON -DCMAKE_BUILD_TYPE=Debug >/dev/null
 cmake --build build-asan -j "$jobs"
 echo "== tests under sanitizers =="
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \

@@ -18,7 +18,8 @@ static char *E(unsigned type, const char *body) {
             clean[k++] = *p;
     clean[k] = 0;
     char *out = malloc(k + 16);
-    snprintf(out, k + 16, "%04x%04zx%s", type, k / 2, clean);
+    int h = snprintf(out, 16, "%04x%04zx", type, k / 2);
+    memcpy(out + h, clean, k + 1);
     return out;
 }
 
