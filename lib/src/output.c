@@ -65,18 +65,27 @@ static void buf_putc(tlsa_buf *b, char c) {
 }
 
 void tlsa_buf_printf(tlsa_buf *b, const char *fmt, ...) {
+    /* Format straight into the free space; only when it does not fit, grow and format again. */
+    if (!buf_reserve(b, 64))
+        return;
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
+    int n = vsnprintf(b->data + b->len, b->cap - b->len, fmt, ap);
     va_end(ap);
-    if (n < 0 || !buf_reserve(b, (size_t)n)) {
-        if (n < 0)
-            b->oom = true;
+    if (n < 0) {
+        b->data[b->len] = 0;
+        b->oom = true;
         return;
     }
-    va_start(ap, fmt);
-    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
-    va_end(ap);
+    if ((size_t)n >= b->cap - b->len) {
+        if (!buf_reserve(b, (size_t)n)) {
+            b->data[b->len] = 0;
+            return;
+        }
+        va_start(ap, fmt);
+        vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+        va_end(ap);
+    }
     b->len += (size_t)n;
 }
 
@@ -123,9 +132,22 @@ static bool cp_is_hazard(uint32_t cp) {
 
 /* ---- escapers ---------------------------------------------------------------------------- */
 
+/* Printable ASCII other than the quote and the backslash: copied as is, in runs. */
+static bool json_plain(uint8_t c) {
+    return c >= 0x20 && c < 0x7F && c != '"' && c != '\\';
+}
+
 void tlsa_json_str(tlsa_buf *b, const uint8_t *s, size_t n) {
     buf_putc(b, '"');
     for (size_t i = 0; i < n;) {
+        size_t run = i;
+        while (run < n && json_plain(s[run]))
+            run++;
+        if (run > i) {
+            tlsa_buf_put(b, s + i, run - i);
+            i = run;
+            continue;
+        }
         uint32_t cp;
         size_t len = utf8_seq(s + i, n - i, &cp);
         if (len == 0) {
@@ -256,8 +278,23 @@ static void json_blob_or_null(tlsa_buf *b, const tlsa_blob *bl) {
         tlsa_json_str(b, bl->data, bl->len);
 }
 
+/* Keys are our own constants: no escaping needed. No printf on the per-connection path. */
 static void json_key(tlsa_buf *b, const char *k) {
-    tlsa_buf_printf(b, ",\"%s\":", k);
+    buf_putc(b, ',');
+    buf_putc(b, '"');
+    tlsa_buf_puts(b, k);
+    buf_putc(b, '"');
+    buf_putc(b, ':');
+}
+
+static void buf_u64(tlsa_buf *b, uint64_t v) {
+    char tmp[24];
+    size_t i = sizeof tmp;
+    do {
+        tmp[--i] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    tlsa_buf_put(b, tmp + i, sizeof tmp - i);
 }
 
 static void json_bool(tlsa_buf *b, const char *k, bool v) {
@@ -267,7 +304,7 @@ static void json_bool(tlsa_buf *b, const char *k, bool v) {
 
 static void json_u64(tlsa_buf *b, const char *k, uint64_t v) {
     json_key(b, k);
-    tlsa_buf_printf(b, "%llu", (unsigned long long)v);
+    buf_u64(b, v);
 }
 
 static void json_endpoint(tlsa_buf *b, const char *k, const tlsa_endpoint *e) {
@@ -275,7 +312,9 @@ static void json_endpoint(tlsa_buf *b, const char *k, const tlsa_endpoint *e) {
     json_key(b, k);
     tlsa_buf_puts(b, "{\"ip\":");
     json_cstr(b, e->addr.family ? tlsa_addr_str(&e->addr, ip, sizeof ip) : NULL);
-    tlsa_buf_printf(b, ",\"port\":%u}", (unsigned)e->port);
+    tlsa_buf_puts(b, ",\"port\":");
+    buf_u64(b, e->port);
+    buf_putc(b, '}');
 }
 
 /* Version names are only meaningful for known values; anything else is shown as hex. */
@@ -337,8 +376,10 @@ static void json_steps(tlsa_buf *b, const tlsa_conn *c) {
         const tlsa_step *s = &c->steps.v[i];
         if (i)
             buf_putc(b, ',');
-        tlsa_buf_printf(b, "{\"step\":%u,\"who\":\"%s\",\"message\":", (unsigned)s->step,
-                        s->who == TLSA_FROM_SERVER ? "server" : "client");
+        tlsa_buf_puts(b, "{\"step\":");
+        buf_u64(b, s->step);
+        tlsa_buf_puts(b, s->who == TLSA_FROM_SERVER ? ",\"who\":\"server\",\"message\":"
+                                                    : ",\"who\":\"client\",\"message\":");
         json_cstr(b, tlsa_message_name(s->msg_type));
         json_u64(b, "frame", s->frame);
         json_bool(b, "encrypted", s->encrypted);
@@ -393,8 +434,11 @@ static void json_findings(tlsa_buf *b, const tlsa_conn *c) {
         json_cstr(b, f->detail ? f->detail : "");
         json_key(b, "frames");
         buf_putc(b, '[');
-        for (uint32_t j = 0; f->frames && j < f->n_frames; j++)
-            tlsa_buf_printf(b, "%s%llu", j ? "," : "", (unsigned long long)f->frames[j]);
+        for (uint32_t j = 0; f->frames && j < f->n_frames; j++) {
+            if (j)
+                buf_putc(b, ',');
+            buf_u64(b, f->frames[j]);
+        }
         tlsa_buf_puts(b, "]}");
     }
     buf_putc(b, ']');
