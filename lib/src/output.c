@@ -48,7 +48,7 @@ static bool buf_reserve(tlsa_buf *b, size_t n) {
 }
 
 void tlsa_buf_put(tlsa_buf *b, const void *p, size_t n) {
-    if (!buf_reserve(b, n))
+    if ((b->oom || b->len + n >= b->cap) && !buf_reserve(b, n))
         return;
     if (n)
         memcpy(b->data + b->len, p, n);
@@ -60,8 +60,13 @@ void tlsa_buf_puts(tlsa_buf *b, const char *s) {
     tlsa_buf_put(b, s, strlen(s));
 }
 
-static void buf_putc(tlsa_buf *b, char c) {
-    tlsa_buf_put(b, &c, 1);
+static inline void buf_putc(tlsa_buf *b, char c) {
+    if (!b->oom && b->len + 1 < b->cap) { /* the common case: room for the byte and the NUL */
+        b->data[b->len++] = c;
+        b->data[b->len] = 0;
+    } else {
+        tlsa_buf_put(b, &c, 1);
+    }
 }
 
 void tlsa_buf_printf(tlsa_buf *b, const char *fmt, ...) {
