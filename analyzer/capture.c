@@ -167,7 +167,7 @@ void cli_read_input(const cli_opts *o, tlsa_auditor *a, cli_file *f, cli_progres
             }
             if (prog->enabled && (frame & 1023) == 0) {
                 long long pos = file_pos(p);
-                cli_progress_update(prog, pos >= 0 ? (uint64_t)pos : f->bytes, frame, f->n_conns);
+                cli_progress_update(prog, pos >= 0 ? (uint64_t)pos : f->bytes, frame, f->n_seen);
             }
         } else if (rc == 0) {
             wait_live(p); /* live: nothing yet */

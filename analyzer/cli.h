@@ -86,8 +86,11 @@ typedef struct cli_conn_sum {
 /* ---- one input's results, filled by a job, emitted in input order ---- */
 typedef struct cli_file {
     const cli_input *in;
-    tlsa_buf out; /* rendered output for streaming formats */
-    tlsa_buf err; /* diagnostics, printed to stderr in order */
+    tlsa_buf out;  /* rendered output for streaming formats */
+    FILE *stream;  /* when set (one worker, jsonl/csv), out is flushed here as it fills, so memory
+                      stays bounded on big captures */
+    size_t n_seen; /* TLS connections reported by the engine */
+    tlsa_buf err;  /* diagnostics, printed to stderr in order */
     cli_conn_sum *conns;
     size_t n_conns, cap_conns;
     uint64_t packets, bytes;
@@ -166,6 +169,8 @@ void cli_put_severity(tlsa_buf *b, const cli_opts *o, int sev, bool pad);
 
 /* ---- progress.c ---- */
 #define CLI_PROGRESS_MIN_BYTES (50ull * 1000 * 1000) /* smaller inputs show no progress */
+#define CLI_STREAM_CHUNK (64u * 1024) /* streamed output is written in pieces of about this size   \
+                                       */
 typedef struct cli_progress {
     bool enabled;
     uint64_t total; /* bytes of the input, 0 unknown */

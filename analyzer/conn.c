@@ -79,7 +79,10 @@ void cli_on_conn(tlsa_conn *c, void *user) {
     view.findings = shown;
     view.n_findings = n_shown;
 
-    cli_conn_sum *s = new_sum(f);
+    /* Only the grouped reports (text, json) need a summary per connection. */
+    bool grouped = !o->dump && (o->format == CLI_FMT_TEXT || o->format == CLI_FMT_JSON);
+    f->n_seen++;
+    cli_conn_sum *s = grouped ? new_sum(f) : NULL;
     if (s) {
         s->index = c->index;
         cli_endpoint_str(&c->server, s->server, sizeof s->server);
@@ -97,8 +100,7 @@ void cli_on_conn(tlsa_conn *c, void *user) {
             }
             s->n_findings = n_shown;
         }
-        if (!o->dump && (o->format == CLI_FMT_TEXT || o->format == CLI_FMT_JSON))
-            copy_certs(s, c);
+        copy_certs(s, c);
     }
     for (uint32_t i = 0; i < n_shown; i++)
         if (shown[i].severity < 5)
@@ -132,6 +134,10 @@ void cli_on_conn(tlsa_conn *c, void *user) {
         }
     }
     free(shown);
+    if (f->stream && f->out.len >= CLI_STREAM_CHUNK) {
+        fwrite(f->out.data, 1, f->out.len, f->stream);
+        tlsa_buf_reset(&f->out);
+    }
 }
 
 void cli_on_step(const tlsa_conn *c, const tlsa_step *s, void *user) {

@@ -46,7 +46,7 @@ static void emit(size_t i, void *ctx) {
     if (o->fail_on >= 0 && f->worst >= o->fail_on)
         r->fail_hit = true;
     r->t.packets += f->packets;
-    r->t.connections += f->n_conns;
+    r->t.connections += f->n_seen;
     for (int s = 0; s < 5; s++)
         r->t.sev[s] += f->sev_counts[s];
     bool streaming = o->dump || o->format == CLI_FMT_JSONL || o->format == CLI_FMT_CSV;
@@ -63,7 +63,7 @@ static void emit(size_t i, void *ctx) {
             tlsa_buf_puts(&h, "# ");
             tlsa_text_str(&h, (const uint8_t *)f->in->path, strlen(f->in->path));
             tlsa_buf_printf(&h, ": %llu packets, %zu TLS connections\n",
-                            (unsigned long long)f->packets, f->n_conns);
+                            (unsigned long long)f->packets, f->n_seen);
             fwrite(h.data, 1, h.len, r->out);
             tlsa_buf_free(&h);
         }
@@ -145,9 +145,20 @@ int main(int argc, char **argv) {
         }
     }
     if (rc < 0) {
+        /* One worker and a line-per-record format: write as we go (the CSV header first). */
+        bool stream =
+            workers == 1 && !o.dump && (o.format == CLI_FMT_JSONL || o.format == CLI_FMT_CSV);
+        if (stream && o.format == CLI_FMT_CSV) {
+            tlsa_buf h = {0};
+            cli_csv_header(&h);
+            fwrite(h.data, 1, h.len, r.out);
+            tlsa_buf_free(&h);
+            r.header_done = true;
+        }
         for (size_t i = 0; i < r.in.n; i++) {
             r.files[i].in = &r.in.v[i];
             r.files[i].worst = -1;
+            r.files[i].stream = stream ? r.out : NULL;
         }
         r.t.files = r.in.n;
         if (!cli_run_jobs(r.in.n, workers, work, emit, &r)) {
