@@ -83,12 +83,10 @@ static void add_findings(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo,
         add_str(t, hf_finding_title, tvb, title);
         add_str(t, hf_finding_detail, tvb, f->detail);
         add_str(t, hf_finding_reference, tvb, tlsa_finding_reference(id));
-        if (f->detail != NULL && f->detail[0] != '\0')
-            expert_add_info_format(pinfo, leaf, pl_finding_ei(f->id, f->severity), "%s: %s (%s)",
-                                   id_str, title, f->detail);
-        else
-            expert_add_info_format(pinfo, leaf, pl_finding_ei(f->id, f->severity), "%s: %s", id_str,
-                                   title);
+        /* The message is "id: title", so that -z expert and the Expert Information dialog group
+         * equal findings; the evidence is in tlsaudit.finding.detail beside the leaf. */
+        expert_add_info_format(pinfo, leaf, pl_finding_ei(f->id, f->severity), "%s: %s", id_str,
+                               title);
     }
 }
 
