@@ -81,7 +81,21 @@ static void on_conn(tlsa_conn *c, void *user) {
     pl_results_add_conn(c);
 }
 
+static void feed_cleanup(void) {
+    if (engine != NULL)
+        tlsa_engine_free(engine);
+    engine = NULL;
+    if (auditor != NULL)
+        tlsa_auditor_free(auditor);
+    auditor = NULL;
+    g_free(config_error);
+    config_error = NULL;
+    dir_base = NULL;
+    pl_results_clear();
+}
+
 static void feed_init(void) {
+    feed_cleanup(); /* defensive: init without a cleanup must not leak an engine */
     pl_results_init();
     dir_base = wmem_map_new(wmem_file_scope(), dir_key_hash, dir_key_equal);
 
@@ -108,19 +122,6 @@ static void feed_init(void) {
     cfg.on_step = on_step;
     cfg.on_conn = on_conn;
     engine = tlsa_engine_new(&cfg);
-}
-
-static void feed_cleanup(void) {
-    if (engine != NULL)
-        tlsa_engine_free(engine);
-    engine = NULL;
-    if (auditor != NULL)
-        tlsa_auditor_free(auditor);
-    auditor = NULL;
-    g_free(config_error);
-    config_error = NULL;
-    dir_base = NULL;
-    pl_results_clear();
 }
 
 /* End of the sequential first pass: report the connections still open. */
