@@ -29,7 +29,6 @@ static wmem_map_t *dir_base; /* dir_key* → guint32* */
 static struct {
     packet_info *pinfo;
     const tlsa_segment *seg;
-    tvbuff_t *tvb;       /* the post-dissector's tvb */
     gint payload_offset; /* of the payload in tvb; -1 when not in tvb */
     gboolean have_base;
     guint32 base;
@@ -267,13 +266,14 @@ void pl_feed_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree) {
     /* Stream position bookkeeping (for highlighting only). */
     dir_key key;
     memset(&key, 0, sizeof key);
-    key.src = seg.src;
-    key.dst = seg.dst;
+    /* Byte copies: the key is hashed and compared as bytes, padding included (zeroed). */
+    memcpy(&key.src, &seg.src, sizeof key.src);
+    memcpy(&key.dst, &seg.dst, sizeof key.dst);
     guint32 *base = (guint32 *)wmem_map_lookup(dir_base, &key);
     if ((seg.flags & TLSA_TCP_SYN) != 0 || (base == NULL && seg.len > 0)) {
         if (base == NULL) {
             dir_key *k = wmem_new(wmem_file_scope(), dir_key);
-            *k = key;
+            memcpy(k, &key, sizeof *k);
             base = wmem_new(wmem_file_scope(), guint32);
             wmem_map_insert(dir_base, k, base);
         }
@@ -282,7 +282,6 @@ void pl_feed_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree) {
 
     cur.pinfo = pinfo;
     cur.seg = &seg;
-    cur.tvb = tvb;
     cur.payload_offset = payload_offset;
     cur.have_base = base != NULL;
     cur.base = base != NULL ? *base : 0;
