@@ -124,10 +124,14 @@ void cli_read_input(const cli_opts *o, tlsa_auditor *a, cli_file *f, cli_progres
     cfg.on_conn = cli_on_conn;
     cfg.on_step = o->dump ? cli_on_step : NULL;
     cfg.user = &ctx;
+    tlsa_keylog *own_keys = NULL;
+    cfg.keylog = cli_keys_for_input(o, f, &own_keys);
+    cfg.rsa_key = o->rsa_key;
     tlsa_engine *e = tlsa_engine_new(&cfg);
     if (!e) {
         cli_file_error(f, "cannot start the analysis: %s", tlsa_strerror(TLSA_E_NO_MEMORY));
         f->failed = true;
+        tlsa_keylog_free(own_keys);
         pcap_close(p);
         return;
     }
@@ -200,6 +204,7 @@ void cli_read_input(const cli_opts *o, tlsa_auditor *a, cli_file *f, cli_progres
     /* Everything decoded so far is reported, also after damage. */
     tlsa_engine_flush(e);
     tlsa_engine_free(e);
+    tlsa_keylog_free(own_keys);
     pcap_close(p);
 }
 

@@ -33,6 +33,10 @@ typedef struct cli_opts {
     const char *output;
     uint32_t max_flows; /* 0 = library default */
     bool color;         /* decided in main: terminal, NO_COLOR, format */
+    const char *keylog_file;  /* --keylog */
+    const char *rsa_key_file; /* --rsa-key */
+    tlsa_keylog *keylog;      /* loaded in main (keys.c); shared, so --jobs is 1 with keys */
+    tlsa_rsa_key *rsa_key;
     char **paths;
     int n_paths;
 } cli_opts;
@@ -90,6 +94,7 @@ typedef struct cli_file {
     FILE *stream;  /* when set (one worker, jsonl/csv), out is flushed here as it fills, so memory
                       stays bounded on big captures */
     size_t n_seen; /* TLS connections reported by the engine */
+    size_t n_decrypted, n_finished; /* with keys: connections decrypted, Finished verified */
     tlsa_buf err;  /* diagnostics, printed to stderr in order */
     cli_conn_sum *conns;
     size_t n_conns, cap_conns;
@@ -103,6 +108,17 @@ typedef struct cli_file {
 void cli_file_free(cli_file *f);
 /* Appends "tlsaudit: NAME: <sentence>\n" to f->err (name escaped). */
 void cli_file_error(cli_file *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* ---- keys.c: --keylog, --rsa-key and pcapng Decryption Secrets Blocks ---- */
+/* Loads the key files named by the options; prints what is wrong. Returns -1 to continue, else
+ * the exit code. */
+int cli_keys_load(cli_opts *o);
+void cli_keys_free(cli_opts *o);
+/* The key log for one input: its own DSBs (pcapng files) in front of --keylog. *own receives a
+ * key log to free after the input (NULL when none). */
+tlsa_keylog *cli_keys_for_input(const cli_opts *o, cli_file *f, tlsa_keylog **own);
+/* After every input: "key log: N client randoms matched no connection" once, on stderr. */
+void cli_keys_report_unused(const cli_opts *o);
 
 /* ---- capture.c ---- */
 struct cli_progress;
@@ -157,6 +173,8 @@ void cli_servers_free(cli_servers *s);
 typedef struct cli_totals {
     size_t files;
     uint64_t packets, connections;
+    uint64_t decrypted, finished; /* with keys: connections decrypted, Finished verified */
+    bool keys;                    /* --keylog or --rsa-key given */
     uint32_t sev[5];
 } cli_totals;
 

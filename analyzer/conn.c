@@ -82,6 +82,9 @@ void cli_on_conn(tlsa_conn *c, void *user) {
     /* Only the grouped reports (text, json) need a summary per connection. */
     bool grouped = !o->dump && (o->format == CLI_FMT_TEXT || o->format == CLI_FMT_JSON);
     f->n_seen++;
+    if (c->decrypted)
+        f->n_decrypted++;
+    f->n_finished += (c->finished_check[0] == 1) + (c->finished_check[1] == 1);
     cli_conn_sum *s = grouped ? new_sum(f) : NULL;
     if (s) {
         s->index = c->index;

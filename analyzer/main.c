@@ -47,6 +47,8 @@ static void emit(size_t i, void *ctx) {
         r->fail_hit = true;
     r->t.packets += f->packets;
     r->t.connections += f->n_seen;
+    r->t.decrypted += f->n_decrypted;
+    r->t.finished += f->n_finished;
     for (int s = 0; s < 5; s++)
         r->t.sev[s] += f->sev_counts[s];
     bool streaming = o->dump || o->format == CLI_FMT_JSONL || o->format == CLI_FMT_CSV;
@@ -116,11 +118,15 @@ int main(int argc, char **argv) {
         return rc;
     if (o.filter && !filter_ok(o.filter))
         return CLI_EXIT_USAGE;
+    rc = cli_keys_load(&o);
+    if (rc >= 0)
+        return rc;
 
     run r;
     memset(&r, 0, sizeof r);
     r.o = &o;
     r.out = stdout;
+    r.t.keys = o.keylog || o.rsa_key || o.keylog_file;
     r.progress_ok = !o.quiet && isatty(STDERR_FILENO);
     o.color = !o.output && o.format == CLI_FMT_TEXT && !o.dump && isatty(STDOUT_FILENO) &&
               !getenv("NO_COLOR");
@@ -166,6 +172,8 @@ int main(int argc, char **argv) {
             rc = CLI_EXIT_INPUT;
         }
     }
+    if (rc < 0)
+        cli_keys_report_unused(&o);
     if (rc < 0 && !o.dump && (o.format == CLI_FMT_TEXT || o.format == CLI_FMT_JSON)) {
         cli_servers s;
         cli_servers_build(&s, r.files, r.in.n);
@@ -206,5 +214,6 @@ int main(int argc, char **argv) {
             tlsa_auditor_free(r.auditors[i]);
     free(r.auditors);
     cli_inputs_free(&r.in);
+    cli_keys_free(&o);
     return rc;
 }

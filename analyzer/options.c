@@ -25,6 +25,8 @@ enum {
     OPT_STEPS,
     OPT_DUMP,
     OPT_MAX_FLOWS,
+    OPT_KEYLOG,
+    OPT_RSA_KEY,
     OPT_VERSION,
 };
 
@@ -46,6 +48,8 @@ static const struct option long_opts[] = {
     {"quiet", no_argument, NULL, 'q'},
     {"output", required_argument, NULL, 'o'},
     {"max-flows", required_argument, NULL, OPT_MAX_FLOWS},
+    {"keylog", required_argument, NULL, OPT_KEYLOG},
+    {"rsa-key", required_argument, NULL, OPT_RSA_KEY},
     {"version", no_argument, NULL, OPT_VERSION},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
@@ -79,6 +83,14 @@ static void usage(FILE *f) {
             "  --now TIME           judge certificate dates at TIME (RFC 3339, e.g.\n"
             "                       2025-01-31T12:00:00Z, or @EPOCH) instead of capture time\n"
             "\n"
+            "Keys (decrypt the handshake, never application data; check Finished):\n"
+            "  --keylog FILE        NSS key log (SSLKEYLOGFILE format): TLS 1.3 secrets and\n"
+            "                       CLIENT_RANDOM master secrets; bad lines are reported\n"
+            "  --rsa-key FILE       the server's RSA private key (PEM, PKCS#1 or PKCS#8, or\n"
+            "                       DER) for RSA key exchange\n"
+            "                       pcapng Decryption Secrets Blocks in an input are used for\n"
+            "                       that input without any option; with keys, --jobs is 1\n"
+            "\n"
             "Input:\n"
             "  --filter BPF         only packets matching this capture filter (pcap-filter(7))\n"
             "  -i, --interface IF   capture live from interface IF (needs privileges)\n"
@@ -106,7 +118,8 @@ static void usage(FILE *f) {
             "  tlsaudit --format csv --min-severity medium dir/\n"
             "  tlsaudit --fail-on high --ca-file corp-ca.pem --jobs 2 staging/\n"
             "  tcpdump -w - -U port 443 | tlsaudit -\n"
-            "  tlsaudit -i eth0 --duration 60 --filter 'tcp port 443'\n");
+            "  tlsaudit -i eth0 --duration 60 --filter 'tcp port 443'\n"
+            "  tlsaudit --keylog sslkeys.log --format jsonl tls13.pcapng\n");
 }
 
 static int bad(const char *fmt, const char *a, const char *b) {
@@ -258,6 +271,12 @@ int cli_parse_options(int argc, char **argv, cli_opts *o) {
         case OPT_MAX_FLOWS:
             if (!parse_u32(optarg, 1, 16777216, &o->max_flows))
                 return bad("--max-flows '%s' is not a number between 1 and %s", optarg, "16777216");
+            break;
+        case OPT_KEYLOG:
+            o->keylog_file = optarg;
+            break;
+        case OPT_RSA_KEY:
+            o->rsa_key_file = optarg;
             break;
         case OPT_VERSION:
             printf("tlsaudit %s (libtlsaudit %s)\n", TLSA_VERSION_STRING, tlsa_version());

@@ -92,8 +92,9 @@ void cli_json_report(FILE *out, const cli_file *files, size_t n, const cli_serve
     }
     tlsa_buf_printf(&b,
                     "],\n  \"summary\":{\"files\":%zu,\"packets\":%llu,\"connections\":%llu,"
-                    "\"decrypted\":0,\"findings_by_severity\":{",
-                    t->files, (unsigned long long)t->packets, (unsigned long long)t->connections);
+                    "\"decrypted\":%llu,\"finished_verified\":%llu,\"findings_by_severity\":{",
+                    t->files, (unsigned long long)t->packets, (unsigned long long)t->connections,
+                    (unsigned long long)t->decrypted, (unsigned long long)t->finished);
     for (int sev = TLSA_SEV_CRITICAL; sev >= TLSA_SEV_INFO; sev--)
         tlsa_buf_printf(&b, "%s\"%s\":%u", sev == TLSA_SEV_CRITICAL ? "" : ",",
                         tlsa_severity_name((tlsa_severity)sev), t->sev[sev]);

@@ -335,6 +335,10 @@ void cli_text_summary(tlsa_buf *b, const cli_opts *o, const cli_totals *t) {
         cli_put_severity(b, o, s, false);
     }
     tlsa_buf_puts(b, "\n");
+    if (t->keys)
+        tlsa_buf_printf(b, "keys: %llu of %llu connections decrypted, %llu Finished verified\n",
+                        (unsigned long long)t->decrypted, (unsigned long long)t->connections,
+                        (unsigned long long)t->finished);
 }
 
 void cli_text_report(FILE *out, const cli_opts *o, const cli_servers *s, const cli_totals *t) {

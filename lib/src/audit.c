@@ -181,6 +181,7 @@ tlsa_err tlsa_audit_conn(tlsa_auditor *a, tlsa_conn *c) {
     tlsa_audit_cipher(&x);
     tlsa_audit_kex(&x);
     tlsa_audit_proto(&x);
+    tlsa_audit_keys(&x);
     if (x.n > 1)
         qsort(x.v, x.n, sizeof *x.v, finding_cmp);
     c->findings = x.v;

@@ -240,10 +240,19 @@ void tlsa_audit_certs(tlsa_audit_ctx *x) {
         }
     }
     if (!c->server_chain.n || !c->server_chain.v) {
-        if (c->version == TLSA_V_TLS13 && c->sh.present && !c->resumed && !c->sh.psk_selected)
-            tlsa_audit_addf(x, TLSA_F_CERT_NOT_VISIBLE, -1, c->sh.frame,
-                            "TLS 1.3 encrypts the Certificate message; no keys were given, so "
-                            "the server's certificate was not checked");
+        /* Only when the Certificate stayed encrypted: decrypted without one, there was none. */
+        if (c->version == TLSA_V_TLS13 && c->sh.present && !c->resumed && !c->sh.psk_selected &&
+            !c->decrypted) {
+            if (c->keys_given)
+                tlsa_audit_addf(x, TLSA_F_CERT_NOT_VISIBLE, -1, c->sh.frame,
+                                "TLS 1.3 encrypts the Certificate message and the keys did not "
+                                "open it (%s), so the server's certificate was not checked",
+                                c->keys_note[0] ? c->keys_note : "no keys for this connection");
+            else
+                tlsa_audit_addf(x, TLSA_F_CERT_NOT_VISIBLE, -1, c->sh.frame,
+                                "TLS 1.3 encrypts the Certificate message; no keys were given, so "
+                                "the server's certificate was not checked");
+        }
         return;
     }
     err = tlsa_cert_cache_get(x->a->cache, &c->server_chain, &ch);

@@ -49,6 +49,7 @@ void tlsa_audit_certs(tlsa_audit_ctx *x);
 void tlsa_audit_cipher(tlsa_audit_ctx *x);
 void tlsa_audit_kex(tlsa_audit_ctx *x);
 void tlsa_audit_proto(tlsa_audit_ctx *x);
+void tlsa_audit_keys(tlsa_audit_ctx *x);
 
 /* For tests: the auditor's certificate cache (counters in cert.h). */
 tlsa_cert_cache *tlsa_auditor_cert_cache(tlsa_auditor *a);

@@ -39,19 +39,24 @@ void tlsa_limits_default(tlsa_limits *l) {
 
 /* ---- reassembly → TLS layer ---- */
 
+/* The TLS layer exists from a flow's first payload on (see tlsa_engine_segment); before that
+ * there is nothing to deliver to. */
 static void on_data(void *ctx, int side, const uint8_t *p, size_t n, uint64_t frame, tlsa_time ts) {
     tlsa_flow *f = ctx;
-    tlsa_tls_data(f->tls, side, p, n, frame, ts);
+    if (f->tls)
+        tlsa_tls_data(f->tls, side, p, n, frame, ts);
 }
 
 static void on_gap(void *ctx, int side, uint64_t n, uint64_t frame) {
     tlsa_flow *f = ctx;
-    tlsa_tls_gap(f->tls, side, n, frame);
+    if (f->tls)
+        tlsa_tls_gap(f->tls, side, n, frame);
 }
 
 static void on_note(void *ctx, int side, tlsa_tcp_note note) {
     tlsa_flow *f = ctx;
-    tlsa_tls_tcp_note(f->tls, side, note);
+    if (f->tls)
+        tlsa_tls_tcp_note(f->tls, side, note);
 }
 
 static const tlsa_rsm_ops rsm_ops = {on_data, on_gap, on_note};
@@ -67,7 +72,13 @@ static void update_buffered(tlsa_engine *e, tlsa_flow *f) {
 
 /* ---- connection lifecycle ---- */
 
-static tlsa_err start_conn(tlsa_engine *e, tlsa_flow *f) {
+static void start_conn(tlsa_engine *e, tlsa_flow *f) {
+    tlsa_rsm_init(&f->rsm, &rsm_ops, f, e->cfg.limits.max_flow_buffer, &e->rsm_buffered);
+}
+
+/* The TLS state (about 1.6 KB) is made on the first payload byte, so that flows that never
+ * carry data (scans, SYN floods) cost only their flow entry. */
+static tlsa_err start_tls(tlsa_engine *e, tlsa_flow *f) {
     tlsa_tls_init init = {
         .limits = &e->cfg.limits,
         .side = {f->ep[0], f->ep[1]},
@@ -76,8 +87,9 @@ static tlsa_err start_conn(tlsa_engine *e, tlsa_flow *f) {
         .first_ts = f->first_ts,
         .on_step = e->cfg.on_step,
         .user = e->cfg.user,
+        .keylog = e->cfg.keylog,
+        .rsa_key = e->cfg.rsa_key,
     };
-    tlsa_rsm_init(&f->rsm, &rsm_ops, f, e->cfg.limits.max_flow_buffer, &e->rsm_buffered);
     f->tls = tlsa_tls_new(&init);
     if (!f->tls) {
         f->rsm.muted = true; /* nothing to deliver to; the flow is still tracked */
@@ -168,12 +180,16 @@ tlsa_err tlsa_engine_segment(tlsa_engine *e, const tlsa_segment *seg) {
     if (err != TLSA_E_OK || !f || f->closed)
         return err;
     if (is_new)
-        err = start_conn(e, f);
-    if (f->tls) {
+        start_conn(e, f);
+    if (!f->tls && s.len > 0 && !f->rsm.muted)
+        err = start_tls(e, f);
+    if (f->tls)
         tlsa_tls_touch(f->tls, s.frame, s.ts);
-        tlsa_err rerr = tlsa_rsm_segment(&f->rsm, side, &s);
-        if (err == TLSA_E_OK)
-            err = rerr;
+    /* Reassembly sees every segment (the SYN gives the initial sequence number). */
+    tlsa_err rerr = tlsa_rsm_segment(&f->rsm, side, &s);
+    if (err == TLSA_E_OK)
+        err = rerr;
+    if (f->tls) {
         tlsa_tls_verdict v = tlsa_tls_verdict_of(f->tls);
         if (v == TLSA_TLS_YES && !f->indexed) {
             f->indexed = true;

@@ -34,6 +34,7 @@ struct tlsa_keylog {
     tlsa_keylog_bad badv[TLSA_KEYLOG_BAD_KEPT];
     char **sources;
     size_t nsources;
+    tlsa_keylog *fallback; /* searched on a miss; not owned */
 };
 
 static const char *const label_names[TLSA_KEY__COUNT] = {
@@ -338,7 +339,9 @@ int tlsa_keylog_find(tlsa_keylog *kl, tlsa_key_label label, const uint8_t *id, s
                      tlsa_key_entry *out) {
     kentry *e = lookup(kl, label, id, id_len);
     if (!e)
-        return 0;
+        return kl && kl->fallback && kl->fallback != kl
+                   ? tlsa_keylog_find(kl->fallback, label, id, id_len, out)
+                   : 0;
     e->flags |= F_USED;
     if (out)
         view(kl, e, out);
@@ -349,7 +352,13 @@ int tlsa_keylog_has_random(const tlsa_keylog *kl, const uint8_t random[32]) {
     for (int l = 0; l < TLSA_KEY__COUNT; l++)
         if (l != TLSA_KEY_RSA && lookup(kl, (tlsa_key_label)l, random, 32))
             return 1;
-    return 0;
+    return kl && kl->fallback && kl->fallback != kl ? tlsa_keylog_has_random(kl->fallback, random)
+                                                    : 0;
+}
+
+void tlsa_keylog_set_fallback(tlsa_keylog *kl, tlsa_keylog *fallback) {
+    if (kl)
+        kl->fallback = fallback;
 }
 
 /* Whether a connection used any secret logged for this client random (its exporter secrets,

@@ -59,6 +59,7 @@ struct tlsa_keys_conn {
     /* this handshake's offers */
     uint8_t ch_sid[32], ch_sid_len, ch_ticket[32], sh_sid[32], sh_sid_len;
     bool ch_has_ticket, resumed;
+    uint8_t pms_source; /* tlsa_pms_source of the last pre-master found */
 };
 
 tlsa_keys_conn *tlsa_keys_conn_new(tlsa_keylog *kl, const tlsa_rsa_key *rsa) {
@@ -305,6 +306,7 @@ static void on_client_key_exchange(tlsa_keys_conn *c, const uint8_t *msg, size_t
     size_t pms_len = 48;
     bool have = false;
     tlsa_key_entry e;
+    uint8_t source = TLSA_PMS_PSK;
     if (c->psk_len && tlsa_suite_is_plain_psk(c->suite)) {
         pms_len = psk_pms(c, pms);
         have = true;
@@ -314,10 +316,13 @@ static void on_client_key_exchange(tlsa_keys_conn *c, const uint8_t *msg, size_t
         tlsa_keylog_find(c->kl, TLSA_KEY_RSA, msg + 6, 8, &e) && e.secret_len == 48) {
         memcpy(pms, e.secret, 48);
         have = true;
+        source = TLSA_PMS_KEYLOG_RSA;
     }
-    if (!have && c->rsa && len > 4)
+    if (!have && c->rsa && len > 4) {
         have = tlsa_rsa_decrypt_pms(c->rsa, msg + 4, len - 4, c->client_version, pms, NULL) ==
                TLSA_E_OK;
+        source = TLSA_PMS_SERVER_KEY;
+    }
     if (!have)
         return;
     uint8_t sh[64];
@@ -328,6 +333,8 @@ static void on_client_key_exchange(tlsa_keys_conn *c, const uint8_t *msg, size_t
     c->have_master = tlsa_tls12_master_secret(c->version, c->suite, pms, pms_len, c->cr, c->sr,
                                               ems ? sh : NULL, shn, c->master) == TLSA_E_OK;
     OPENSSL_cleanse(pms, sizeof pms);
+    if (c->have_master)
+        c->pms_source = source;
     if (c->have_master) {
         keys12(c);
         remember_session(c);
@@ -402,6 +409,10 @@ static void renegotiate(tlsa_keys_conn *c) {
         if (c->fin[d] != TLSA_FIN_MISMATCH)
             c->fin[d] = TLSA_FIN_UNKNOWN;
     }
+}
+
+int tlsa_keys_conn_pms_source(const tlsa_keys_conn *c) {
+    return c ? c->pms_source : TLSA_PMS_NONE;
 }
 
 unsigned tlsa_keys_conn_verified(const tlsa_keys_conn *c) {

@@ -302,6 +302,9 @@ unsigned tlsa_keys_conn_verified(const tlsa_keys_conn *c);
 void tlsa_keys_conn_resume_from(tlsa_keys_conn *c, const tlsa_keys_conn *prev);
 /* Whether records sent by dir are being decrypted now. */
 bool tlsa_keys_conn_decrypting(const tlsa_keys_conn *c, tlsa_dir dir);
+/* Where the pre-master secret of the last ClientKeyExchange came from. */
+enum tlsa_pms_source { TLSA_PMS_NONE, TLSA_PMS_PSK, TLSA_PMS_KEYLOG_RSA, TLSA_PMS_SERVER_KEY };
+int tlsa_keys_conn_pms_source(const tlsa_keys_conn *c);
 /* Negotiated version and suite (0 until ServerHello). */
 uint16_t tlsa_keys_conn_version(const tlsa_keys_conn *c);
 uint16_t tlsa_keys_conn_suite(const tlsa_keys_conn *c);

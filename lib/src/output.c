@@ -374,6 +374,30 @@ static void json_certs(tlsa_buf *b, const char *k, const tlsa_cert_info *ci,
     buf_putc(b, ']');
 }
 
+static const char *check_name(uint8_t v) {
+    return v == 1 ? "verified" : v == 2 ? "mismatch" : "unchecked";
+}
+
+/* What the keys revealed: "decrypted", "finished" per side, the TLS 1.3 server
+ * "certificate_verify", and "keys_note" (why nothing was decrypted; null when keys worked or
+ * none were given). */
+static void json_keys(tlsa_buf *b, const tlsa_conn *c) {
+    json_bool(b, "decrypted", c->decrypted != 0);
+    json_key(b, "finished");
+    tlsa_buf_puts(b, "{\"client\":\"");
+    tlsa_buf_puts(b, check_name(c->finished_check[TLSA_FROM_CLIENT]));
+    tlsa_buf_puts(b, "\",\"server\":\"");
+    tlsa_buf_puts(b, check_name(c->finished_check[TLSA_FROM_SERVER]));
+    tlsa_buf_puts(b, "\"}");
+    json_key(b, "certificate_verify");
+    json_cstr(b, c->cv_check == 1 ? "verified" : c->cv_check == 2 ? "invalid" : "unchecked");
+    json_key(b, "keys_note");
+    if (c->keys_note[0])
+        tlsa_json_str(b, (const uint8_t *)c->keys_note, strnlen(c->keys_note, sizeof c->keys_note));
+    else
+        tlsa_buf_puts(b, "null");
+}
+
 static void json_steps(tlsa_buf *b, const tlsa_conn *c) {
     json_key(b, "steps");
     buf_putc(b, '[');
@@ -388,6 +412,8 @@ static void json_steps(tlsa_buf *b, const tlsa_conn *c) {
         json_cstr(b, tlsa_message_name(s->msg_type));
         json_u64(b, "frame", s->frame);
         json_bool(b, "encrypted", s->encrypted);
+        if (s->decrypted)
+            json_bool(b, "decrypted", true);
         json_u64(b, "length", s->length);
         if (s->handshake > 0)
             json_u64(b, "handshake", s->handshake);
@@ -527,6 +553,7 @@ void tlsa_json_conn(tlsa_buf *b, const char *file, const tlsa_conn *c) {
         json_cstr(b, tlsa_conn_stop_str(c, tmp, sizeof tmp));
     json_bool(b, "mid_stream", c->mid_stream);
     json_u64(b, "handshakes", c->handshakes);
+    json_keys(b, c);
     json_key(b, "chain_verdict");
     if (c->chain_verdict[0])
         tlsa_json_str(b, (const uint8_t *)c->chain_verdict,

@@ -108,6 +108,8 @@ static void on_tls13_protected(tlsa_tls *t, int side, const tlsa_rec *r) {
     tlsa_hs_state *h = &t->hs;
     uint32_t tag = tls13_tag(c->suite);
     bool alert_size = r->len == 2u + 1u + tag;
+    if (h->fin_read[dir])
+        return; /* its Finished was decrypted: what follows is application data */
     if (dir == TLSA_FROM_SERVER) {
         if (h->fin[TLSA_FROM_CLIENT])
             return; /* application data (or post-handshake messages) */
@@ -213,7 +215,8 @@ void tlsa_conn_record(tlsa_tls *t, int side, const tlsa_rec *in) {
     tlsa_conn *c = &t->conn;
     tlsa_rec stripped = *in;
     const tlsa_rec *r = in;
-    if (t->null_cipher && t->side[side].encrypted && !in->encrypted && in->payload) {
+    if (t->null_cipher && t->side[side].encrypted && !in->encrypted && !in->decrypted &&
+        in->payload) {
         /* NULL cipher: drop the MAC, the rest is the plaintext. */
         stripped.len = in->len >= t->null_mac ? in->len - t->null_mac : 0;
         r = &stripped;
@@ -221,14 +224,19 @@ void tlsa_conn_record(tlsa_tls *t, int side, const tlsa_rec *in) {
     int dir = t->dir_of[side];
     tlsa_dir_stats *d = &c->dir[dir];
     d->records++;
-    if (r->encrypted)
+    if (r->encrypted || r->decrypted)
         d->encrypted_records++;
     bool was_done = t->hs.fin[0] && t->hs.fin[1];
     switch (r->type) {
     case TLSA_CT_APPLICATION_DATA:
         d->app_data_records++;
         d->app_data_bytes += r->len;
-        if (tlsa_conn_is_13(t) && t->hs.sh_seen) {
+        if (r->decrypted) {
+            /* Decrypted application data is only 0-RTT early data (before the client's
+             * Finished): its place is known, no guessing by size. */
+            if (dir == TLSA_FROM_CLIENT && !t->hs.fin[dir])
+                t->early_records = true;
+        } else if (tlsa_conn_is_13(t) && t->hs.sh_seen) {
             on_tls13_protected(t, side, r);
         } else if (dir == TLSA_FROM_CLIENT && !t->hs.sh_seen && t->hs.ch_seen) {
             /* Protected data before any ServerHello: 0-RTT early data. */
@@ -282,4 +290,5 @@ void tlsa_conn_finalize(tlsa_tls *t) {
     }
     if (!t->roles_known && !t->syn_seen)
         c->roles_guessed = true; /* from the ports (tlsa_tls_new) or the packet order */
+    tlsa_tk_finalize(t);
 }

@@ -60,8 +60,14 @@ static bool too_long(tlsa_tls *t, int side, uint8_t type, uint32_t len, uint64_t
 static void deliver(tlsa_tls *t, int side, tlsa_cur msg, uint64_t start, uint64_t end) {
     uint8_t type = 0;
     uint32_t len = 0;
+    const uint8_t *whole = tlsa_cur_ptr(&msg);
     if (tlsa_cur_u8(&msg, &type) || tlsa_cur_u24(&msg, &len) || tlsa_cur_left(&msg) != len)
         return;
+    /* The keys see the message first (with the roles a hello fixes), so that the state machine
+     * can tell whether a Finished or CertificateVerify checked out. */
+    if (type == TLSA_HS_CLIENT_HELLO || type == TLSA_HS_SERVER_HELLO)
+        tlsa_conn_learn_roles(t, side, type == TLSA_HS_CLIENT_HELLO);
+    tlsa_tk_message(t, side, whole, 4u + (size_t)len);
     tlsa_conn_message(t, side, type, tlsa_cur_ptr(&msg), len, start, end);
 }
 

@@ -41,6 +41,7 @@ typedef struct tlsa_side {
     size_t body_n;
     uint64_t skip_left; /* encrypted payload bytes still to pass over */
     bool encrypted;     /* this side's records are protected from now on */
+    bool rec_keys;      /* this protected record is collected whole, to be decrypted */
 
     /* Handshake framing. */
     uint8_t *hs;
@@ -54,6 +55,7 @@ typedef struct tlsa_hs_state {
     bool ch_seen, hrr_seen, sh_seen;
     bool server_cert, server_kex, client_kex;
     bool fin[2]; /* Finished seen, by tlsa_dir */
+    bool fin_read[2]; /* that Finished was read (cleartext or decrypted), not guessed */
     bool fin_after_ccs[2];
     bool server_fin_first;       /* resumption: the server finished before the client */
     uint32_t enc_server_records; /* TLS 1.3 encrypted server flight records */
@@ -85,6 +87,16 @@ struct tlsa_tls {
     uint32_t hb_len[2]; /* protected heartbeat awaiting its response: record length, by dir */
     uint64_t frame;     /* the packet being processed */
     tlsa_time ts;
+
+    /* Keys (tls_keys.c): NULL keys when none were configured. */
+    struct tlsa_keys_conn *keys;
+    tlsa_keylog *keylog;
+    const tlsa_rsa_key *rsa_key;
+    uint8_t *krec, *kout;    /* a whole protected record and its plaintext */
+    bool keys_done[2];       /* by tlsa_dir: its first Finished went by; both: stop decrypting */
+    bool in_decrypted;       /* the record being handled was decrypted: steps say so */
+    bool any_decrypted;      /* a protected handshake record was decrypted */
+    uint32_t decrypt_failed; /* records the keys did not open */
 };
 
 /* A complete record as the record layer hands it to the state machine. */
@@ -93,6 +105,7 @@ typedef struct tlsa_rec {
     uint16_t version;
     bool v2;        /* SSLv2-compatible ClientHello (payload starts at msg_type) */
     bool encrypted; /* payload not kept */
+    bool decrypted; /* payload is the plaintext of a protected record */
     const uint8_t *payload;
     uint32_t len;
     uint64_t start, end; /* stream offsets, header included */
@@ -132,6 +145,23 @@ void tlsa_conn_message(tlsa_tls *t, int side, uint8_t type, const uint8_t *body,
 /* A ClientHello body; v2: the SSLv2-compatible form, body from msg_type on. */
 void tlsa_conn_client_hello(tlsa_tls *t, int side, const uint8_t *b, size_t len, uint64_t start,
                             uint64_t end, bool v2);
+
+/* tls_keys.c: the seam to the keys core (keys_internal.h). All are no-ops without keys. */
+void tlsa_tk_init(tlsa_tls *t, tlsa_keylog *kl, const tlsa_rsa_key *rsa);
+void tlsa_tk_free(tlsa_tls *t);
+/* Whether a protected record from this side should be collected whole and decrypted. */
+bool tlsa_tk_want(const tlsa_tls *t, int side);
+/* A whole record with its body (hdr: its 5-byte header, unused for SSLv2): decrypts it when it
+ * is protected (prot: collected for decryption) and hands the result to tlsa_conn_record. */
+void tlsa_tk_record(tlsa_tls *t, int side, const tlsa_rec *r, const uint8_t hdr[5], bool prot);
+/* A whole handshake message (4-byte header included), before the state machine places it. */
+void tlsa_tk_message(tlsa_tls *t, int side, const uint8_t *msg, size_t len);
+/* Text added to a step's note for the check of a message just placed ("" when none). */
+const char *tlsa_tk_finished_note(tlsa_tls *t, int dir);
+const char *tlsa_tk_cert_verify_note(tlsa_tls *t, int dir);
+const char *tlsa_tk_cke_note(const tlsa_tls *t);
+/* Fills the record's keys fields (decrypted, finished_check, cv_check, keys_note). */
+void tlsa_tk_finalize(tlsa_tls *t);
 
 /* tls_steps.c */
 bool tlsa_conn_is_13(const tlsa_tls *t);

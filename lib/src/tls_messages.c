@@ -289,8 +289,8 @@ static void on_client_key_exchange(tlsa_tls *t, int side, const uint8_t *b, size
         what = "client key exchange";
         break;
     }
-    place(t, dir, TLSA_HS_CLIENT_KEY_EXCHANGE, (uint32_t)len, start, end, "%s, %u bytes", what,
-          c->kex.cke_len ? c->kex.cke_len : (uint32_t)len);
+    place(t, dir, TLSA_HS_CLIENT_KEY_EXCHANGE, (uint32_t)len, start, end, "%s, %u bytes%s", what,
+          c->kex.cke_len ? c->kex.cke_len : (uint32_t)len, tlsa_tk_cke_note(t));
 }
 
 static void on_finished_clear(tlsa_tls *t, int side, size_t len, uint64_t start, uint64_t end) {
@@ -298,8 +298,10 @@ static void on_finished_clear(tlsa_tls *t, int side, size_t len, uint64_t start,
     int dir = t->dir_of[side];
     tlsa_conn_parse_problem(t, side, TLSA_HS_FINISHED, tlsa_msg_finished(len, c->version));
     t->hs.fin[dir] = true;
+    t->hs.fin_read[dir] = true;
     c->dir[dir].finished_seen = true;
-    place(t, dir, TLSA_HS_FINISHED, (uint32_t)len, start, end, "verify data, %zu bytes", len);
+    place(t, dir, TLSA_HS_FINISHED, (uint32_t)len, start, end, "verify data, %zu bytes%s", len,
+          tlsa_tk_finished_note(t, dir));
 }
 
 /* Messages with nothing to keep: check them and place them. */
@@ -349,10 +351,11 @@ static void on_simple(tlsa_tls *t, int side, uint8_t type, const uint8_t *b, siz
         if (!server && c->handshakes <= 1)
             c->kex.cv_sig_scheme = scheme;
         if (scheme)
-            place(t, dir, type, (uint32_t)len, start, end, "signature %s",
-                  tlsa_sigscheme_name(scheme));
+            place(t, dir, type, (uint32_t)len, start, end, "signature %s%s",
+                  tlsa_sigscheme_name(scheme), tlsa_tk_cert_verify_note(t, dir));
         else
-            place(t, dir, type, (uint32_t)len, start, end, "signature, %zu bytes", len);
+            place(t, dir, type, (uint32_t)len, start, end, "signature, %zu bytes%s", len,
+                  tlsa_tk_cert_verify_note(t, dir));
         break;
     case TLSA_HS_CERTIFICATE_URL:
         place(t, dir, type, (uint32_t)len, start, end, "certificate URLs");

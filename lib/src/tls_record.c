@@ -29,11 +29,19 @@ static void emit(tlsa_tls *t, int side, tlsa_side *s) {
         .start = s->rec_start,
         .end = s->rec_start + (s->rec_v2 ? 2 : 5) + s->rec_len,
     };
+    bool prot = s->rec_keys;
+    bool keys = prot || (r.payload && tlsa_tk_want(t, side));
+    uint8_t hdr[5];
+    memcpy(hdr, s->hdr, sizeof hdr);
     s->rl_state = TLSA_RL_HEADER;
     s->hdr_n = 0;
     s->body_n = 0;
     s->skip_left = 0;
-    tlsa_conn_record(t, side, &r);
+    s->rec_keys = false;
+    if (keys)
+        tlsa_tk_record(t, side, &r, hdr, prot);
+    else
+        tlsa_conn_record(t, side, &r);
 }
 
 /* The header is complete: check it and choose how to take the body. Returns false when the
@@ -83,7 +91,9 @@ static bool take_header(tlsa_tls *t, int side, tlsa_side *s) {
     bool enc =
         s->rec_type == TLSA_CT_APPLICATION_DATA ||
         (s->encrypted && !t->null_cipher && !(tls13 && s->rec_type == TLSA_CT_CHANGE_CIPHER_SPEC));
-    if (enc) {
+    /* With keys, protected records of the handshake are collected whole to be decrypted. */
+    s->rec_keys = enc && tlsa_tk_want(t, side);
+    if (enc && !s->rec_keys) {
         s->rl_state = TLSA_RL_SKIP;
         s->skip_left = len;
     } else {
@@ -140,6 +150,7 @@ size_t tlsa_rl_feed(tlsa_tls *t, int side, const uint8_t *data, size_t len) {
                 if (!s->body) {
                     tlsa_tls_problem(t, side, TLSA_E_NO_MEMORY, "record buffer");
                     s->rl_state = TLSA_RL_SKIP;
+                    s->rec_keys = false;
                     s->skip_left = s->rec_len;
                 }
             }
@@ -191,6 +202,7 @@ bool tlsa_rl_gap(tlsa_tls *t, int side, uint64_t len) {
     s->hdr_n = 0;
     s->body_n = 0;
     s->skip_left = 0;
+    s->rec_keys = false;
     s->win_n = 0;
     tlsa_hs_reset(s);
     return false;

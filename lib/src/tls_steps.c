@@ -27,6 +27,7 @@ void tlsa_conn_add_stepv(tlsa_tls *t, int dir, uint8_t step, uint8_t type, bool 
                    .who = (uint8_t)dir,
                    .msg_type = type,
                    .encrypted = enc,
+                   .decrypted = !enc && t->in_decrypted,
                    .handshake = hs_index(t),
                    .length = len,
                    .frame = t->frame,

@@ -49,6 +49,7 @@ tlsa_tls *tlsa_tls_new(const tlsa_tls_init *init) {
     t->conn.last_ts = init->first_ts;
     t->frame = init->first_frame;
     t->ts = init->first_ts;
+    tlsa_tk_init(t, init->keylog, init->rsa_key);
     /* Without a SYN, guess from the ports until a hello tells: the side on a well-known port is
      * more likely the server. */
     if (!init->syn_seen && init->side[0].port < 1024 && init->side[1].port >= 1024) {
@@ -71,6 +72,7 @@ void tlsa_tls_free(tlsa_tls *t) {
         return;
     side_free(&t->side[0]);
     side_free(&t->side[1]);
+    tlsa_tk_free(t);
     tlsa_conn_free_contents(&t->conn);
     free(t);
 }

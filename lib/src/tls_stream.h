@@ -20,6 +20,8 @@ typedef struct tlsa_tls_init {
     tlsa_time first_ts;
     tlsa_on_step on_step;    /* may be NULL */
     void *user;
+    tlsa_keylog *keylog;          /* may be NULL */
+    const tlsa_rsa_key *rsa_key;  /* may be NULL */
 } tlsa_tls_init;
 
 /* NULL on allocation failure. */

@@ -58,6 +58,7 @@ typedef struct tlsa_step {
     uint8_t who;       /* tlsa_dir of the sender */
     uint8_t msg_type;  /* TLSA_HS_* */
     bool encrypted;    /* seen only as ciphertext */
+    bool decrypted;    /* protected on the wire, decrypted with keys (encrypted is false) */
     uint16_t handshake; /* 0 = initial handshake, 1.. = renegotiations */
     uint32_t length;   /* message body length (ciphertext length when encrypted) */
     uint64_t frame;    /* frame in which the message's last byte arrived */
@@ -215,6 +216,13 @@ typedef struct tlsa_conn {
     tlsa_problem *problems;
     uint32_t n_problems;
     tlsa_dir_stats dir[2]; /* indexed by tlsa_dir */
+
+    /* With keys (engine.h keylog / rsa_key). */
+    uint8_t decrypted;         /* 0 nothing, 1 protected handshake records were decrypted */
+    uint8_t finished_check[2]; /* by tlsa_dir: 0 not checked, 1 verified, 2 mismatch */
+    uint8_t cv_check;          /* TLS 1.3 server CertificateVerify: 0 not checked, 1 valid, 2 bad */
+    bool keys_given;           /* keys were configured for this connection */
+    char keys_note[96];        /* why nothing was decrypted, e.g. "no key for this client random" */
 
     /* Filled by the audit (audit.h) before the faces see the record. */
     tlsa_cert_info *server_certs; /* server_chain.n entries */

@@ -6,6 +6,7 @@
 #include "audit.h"
 #include "conn.h"
 #include "error.h"
+#include "keys.h"
 
 /* libpcap DLT_/LINKTYPE_ values understood by tlsa_engine_packet. */
 enum {
@@ -51,6 +52,13 @@ typedef struct tlsa_engine_config {
     tlsa_on_step on_step;  /* may be NULL */
     tlsa_on_conn on_conn;  /* may be NULL */
     void *user;
+    /* Keys (keys.h), both may be NULL; they must outlive the engine. With either, every TLS
+     * connection decrypts its protected handshake records (never application data), places the
+     * messages it finds like cleartext ones (steps with decrypted = true) and checks each
+     * Finished and the TLS 1.3 server CertificateVerify. The key log is not const: entries are
+     * marked used (tlsa_keylog_report_unused); do not share one between threads. */
+    tlsa_keylog *keylog;
+    const tlsa_rsa_key *rsa_key;
 } tlsa_engine_config;
 
 typedef struct tlsa_engine_stats {

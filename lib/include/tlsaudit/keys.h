@@ -91,6 +91,11 @@ TLSA_API int tlsa_keylog_find(tlsa_keylog *kl, tlsa_key_label label, const uint8
 /* Whether any entry has this id (client random) under any TLS 1.3 or CLIENT_RANDOM label. */
 TLSA_API int tlsa_keylog_has_random(const tlsa_keylog *kl, const uint8_t random[32]);
 
+/* Lookups that find nothing in kl go on to fallback (may be NULL; not owned; must outlive kl):
+ * e.g. a capture file's own Decryption Secrets Blocks in front of the --keylog file, so that
+ * each key is marked used in the key log it came from. */
+TLSA_API void tlsa_keylog_set_fallback(tlsa_keylog *kl, tlsa_keylog *fallback);
+
 /* Calls fn for every entry that matched no connection and was not yet reported, then marks them
  * reported, so each unused key is reported once. An entry matched when tlsa_keylog_find found it
  * or another secret of the same client random. Returns the number reported. */
