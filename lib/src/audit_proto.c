@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "tlsaudit/conn.h"
 #include "tlsaudit/names.h"
@@ -154,12 +155,17 @@ static void check_completion(tlsa_audit_ctx *x) {
     tlsa_text t = {0};
     for (uint32_t i = 0; c->problems && i < c->n_problems; i++) {
         const tlsa_problem *p = &c->problems[i];
-        if (tlsa_err_category_of((tlsa_err)p->err) != TLSA_CAT_MALFORMED)
+        /* A message over a configured limit could not be parsed either: say so, with the limit,
+         * rather than drop it silently. (A full reassembly buffer is a gap, like loss.) */
+        bool unparsed = p->err == TLSA_E_LIMIT_MESSAGE || p->err == TLSA_E_LIMIT_CERTS ||
+                        p->err == TLSA_E_LIMIT_EXTENSIONS;
+        if (tlsa_err_category_of((tlsa_err)p->err) != TLSA_CAT_MALFORMED && !unparsed)
             continue;
+        const char *why = tlsa_strerror((tlsa_err)p->err);
         if (total < 8)
-            tlsa_text_add(&t, "%sframe %llu, %s: %.96s: %s", total ? "; " : "",
+            tlsa_text_add(&t, "%sframe %llu, %s: %.96s%s%s", total ? "; " : "",
                           (unsigned long long)p->frame, who(p->dir), p->what,
-                          tlsa_strerror((tlsa_err)p->err));
+                          strstr(p->what, why) ? "" : ": ", strstr(p->what, why) ? "" : why);
         if (n < 32)
             frames[n++] = p->frame;
         total++;
