@@ -84,7 +84,7 @@ void cli_on_conn(tlsa_conn *c, void *user) {
     f->n_seen++;
     if (c->decrypted)
         f->n_decrypted++;
-    f->n_finished += (c->finished_check[0] == 1) + (c->finished_check[1] == 1);
+    f->n_finished += c->finished_verified;
     cli_conn_sum *s = grouped ? new_sum(f) : NULL;
     if (s) {
         s->index = c->index;

@@ -9,7 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/crypto.h>
+
 #include "flow.h"
+#include "keys_internal.h"
 #include "packet.h"
 #include "reassembly.h"
 #include "tls_stream.h"
@@ -24,6 +27,7 @@ struct tlsa_engine {
     uint64_t rsm_buffered; /* out-of-order bytes held by the reassemblers */
     uint64_t tls_buffered; /* partial records/messages held by the TLS layer */
     uint32_t next_index;
+    tlsa_session_cache *sessions; /* with keys: TLS <= 1.2 sessions for resumption */
 };
 
 void tlsa_limits_default(tlsa_limits *l) {
@@ -89,6 +93,9 @@ static tlsa_err start_tls(tlsa_engine *e, tlsa_flow *f) {
         .first_ts = f->first_ts,
         .on_step = e->cfg.on_step,
         .user = e->cfg.user,
+        .sessions = e->sessions,
+        .keylog = e->cfg.keylog,
+        .rsa_key = e->cfg.rsa_key,
     };
     f->tls = tlsa_tls_new(&init);
     if (!f->tls) {
@@ -137,9 +144,17 @@ tlsa_engine *tlsa_engine_new(const tlsa_engine_config *cfg) {
     if (!e)
         return NULL;
     e->cfg = *cfg;
+    if (cfg->keylog || cfg->rsa_key) {
+        e->sessions = calloc(1, sizeof *e->sessions);
+        if (!e->sessions) {
+            free(e);
+            return NULL;
+        }
+    }
     if (tlsa_flows_init(&e->flows, cfg->limits.max_flows, cfg->limits.idle_timeout, end_conn, e) !=
         TLSA_E_OK) {
         tlsa_flows_free(&e->flows);
+        free(e->sessions);
         free(e);
         return NULL;
     }
@@ -150,6 +165,9 @@ void tlsa_engine_free(tlsa_engine *e) {
     if (!e)
         return;
     tlsa_flows_free(&e->flows);
+    if (e->sessions)
+        OPENSSL_cleanse(e->sessions, sizeof *e->sessions);
+    free(e->sessions);
     free(e);
 }
 

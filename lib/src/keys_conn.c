@@ -353,6 +353,62 @@ static void on_new_session_ticket(tlsa_keys_conn *c, const uint8_t *msg, size_t 
     c->sess_has_ticket = ticket_hash(tlsa_cur_ptr(&t), tlsa_cur_left(&t), c->sess_ticket);
 }
 
+bool tlsa_keys_conn_session(const tlsa_keys_conn *c, tlsa_keys_session *out) {
+    if (!c || !out || !c->sess_valid || c->tls13)
+        return false;
+    memset(out, 0, sizeof *out);
+    out->has_ticket = c->sess_has_ticket;
+    out->id_len = c->sess_id_len;
+    memcpy(out->id, c->sess_id, sizeof out->id);
+    memcpy(out->ticket, c->sess_ticket, sizeof out->ticket);
+    memcpy(out->master, c->sess_master, sizeof out->master);
+    out->version = c->sess_version;
+    out->suite = c->sess_suite;
+    return true;
+}
+
+static bool session_is(const tlsa_keys_session *s, bool has_ticket, const uint8_t ticket[32],
+                       const uint8_t *id, uint8_t id_len) {
+    return (s->has_ticket && has_ticket && memcmp(s->ticket, ticket, 32) == 0) ||
+           (s->id_len > 0 && s->id_len == id_len && memcmp(s->id, id, id_len) == 0);
+}
+
+void tlsa_keys_conn_resume_match(tlsa_keys_conn *c, const tlsa_session_cache *sc) {
+    if (!c || !sc || !c->have_ch || c->have_sh || (!c->ch_has_ticket && c->ch_sid_len == 0))
+        return;
+    for (size_t k = 0; k < sc->n; k++) { /* newest first */
+        const tlsa_keys_session *s =
+            &sc->v[(sc->next + TLSA_SESSION_CACHE - 1 - k) % TLSA_SESSION_CACHE];
+        if (!session_is(s, c->ch_has_ticket, c->ch_ticket, c->ch_sid, c->ch_sid_len))
+            continue;
+        c->sess_valid = true;
+        c->sess_has_ticket = s->has_ticket;
+        memcpy(c->sess_id, s->id, sizeof c->sess_id);
+        c->sess_id_len = s->id_len;
+        memcpy(c->sess_ticket, s->ticket, 32);
+        memcpy(c->sess_master, s->master, 48);
+        c->sess_version = s->version;
+        c->sess_suite = s->suite;
+        return;
+    }
+}
+
+void tlsa_session_cache_put(tlsa_session_cache *sc, const tlsa_keys_session *s) {
+    if (!sc || !s)
+        return;
+    for (size_t k = 0; k < sc->n; k++) {
+        tlsa_keys_session *o = &sc->v[(sc->next + TLSA_SESSION_CACHE - 1 - k) % TLSA_SESSION_CACHE];
+        if (session_is(o, s->has_ticket, s->ticket, s->id, s->id_len)) {
+            *o = *s;
+            return;
+        }
+    }
+    sc->v[sc->next] = *s;
+    sc->next = (sc->next + 1) % TLSA_SESSION_CACHE;
+    if (sc->n < TLSA_SESSION_CACHE)
+        sc->n++;
+}
+
 void tlsa_keys_conn_resume_from(tlsa_keys_conn *c, const tlsa_keys_conn *prev) {
     if (!c || !prev || !prev->sess_valid)
         return;

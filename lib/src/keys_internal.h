@@ -300,6 +300,27 @@ unsigned tlsa_keys_conn_verified(const tlsa_keys_conn *c);
  * secret) that prev last established, so c can resume it with an abbreviated handshake. Within
  * one connection (renegotiation) this happens by itself. */
 void tlsa_keys_conn_resume_from(tlsa_keys_conn *c, const tlsa_keys_conn *prev);
+/* TLS <= 1.2 resumption across connections of one input: the sessions connections established
+ * (session id, ticket hash, master secret), kept in a ring of the last TLSA_SESSION_CACHE. */
+typedef struct tlsa_keys_session {
+    bool has_ticket;
+    uint8_t id_len;
+    uint8_t id[32], ticket[32]; /* ticket: SHA-256 of the ticket */
+    uint8_t master[48];
+    uint16_t version, suite;
+} tlsa_keys_session;
+#define TLSA_SESSION_CACHE 1024
+typedef struct tlsa_session_cache {
+    tlsa_keys_session v[TLSA_SESSION_CACHE];
+    size_t n, next;
+} tlsa_session_cache;
+/* The session c established or resumed last; false when none. */
+bool tlsa_keys_conn_session(const tlsa_keys_conn *c, tlsa_keys_session *out);
+/* After the ClientHello: takes the cached session it offers (by ticket or session id), if any,
+ * so that an abbreviated handshake can be decrypted. */
+void tlsa_keys_conn_resume_match(tlsa_keys_conn *c, const tlsa_session_cache *sc);
+/* Adds a session, replacing one with the same id or ticket, else the oldest once full. */
+void tlsa_session_cache_put(tlsa_session_cache *sc, const tlsa_keys_session *s);
 /* Whether records sent by dir are being decrypted now. */
 bool tlsa_keys_conn_decrypting(const tlsa_keys_conn *c, tlsa_dir dir);
 /* Where the pre-master secret of the last ClientKeyExchange came from. */

@@ -388,7 +388,9 @@ static void json_keys(tlsa_buf *b, const tlsa_conn *c) {
     tlsa_buf_puts(b, check_name(c->finished_check[TLSA_FROM_CLIENT]));
     tlsa_buf_puts(b, "\",\"server\":\"");
     tlsa_buf_puts(b, check_name(c->finished_check[TLSA_FROM_SERVER]));
-    tlsa_buf_puts(b, "\"}");
+    tlsa_buf_puts(b, "\"");
+    json_u64(b, "verified", c->finished_verified);
+    buf_putc(b, '}');
     json_key(b, "certificate_verify");
     json_cstr(b, c->cv_check == 1 ? "verified" : c->cv_check == 2 ? "invalid" : "unchecked");
     json_key(b, "keys_note");

@@ -42,6 +42,9 @@ typedef struct tlsa_side {
     uint64_t skip_left; /* encrypted payload bytes still to pass over */
     bool encrypted;     /* this side's records are protected from now on */
     bool rec_keys;      /* this protected record is collected whole, to be decrypted */
+    bool keep_tail;     /* this skipped record advances the keys: keep its last bytes */
+    uint8_t tail[16];
+    uint8_t tail_n;
 
     /* Handshake framing. */
     uint8_t *hs;
@@ -90,6 +93,7 @@ struct tlsa_tls {
 
     /* Keys (tls_keys.c): NULL keys when none were configured. */
     struct tlsa_keys_conn *keys;
+    struct tlsa_session_cache *sessions; /* the engine's, for resumption across connections */
     tlsa_keylog *keylog;
     const tlsa_rsa_key *rsa_key;
     uint8_t *krec, *kout;    /* a whole protected record and its plaintext */
@@ -149,8 +153,14 @@ void tlsa_conn_client_hello(tlsa_tls *t, int side, const uint8_t *b, size_t len,
 /* tls_keys.c: the seam to the keys core (keys_internal.h). All are no-ops without keys. */
 void tlsa_tk_init(tlsa_tls *t, tlsa_keylog *kl, const tlsa_rsa_key *rsa);
 void tlsa_tk_free(tlsa_tls *t);
-/* Whether a protected record from this side should be collected whole and decrypted. */
-bool tlsa_tk_want(const tlsa_tls *t, int side);
+/* Whether a protected record of this outer type from this side should be collected whole and
+ * decrypted. */
+bool tlsa_tk_want(const tlsa_tls *t, int side, uint8_t type);
+/* After the handshake (TLS <= 1.2): whether skipped application data must still advance the keys
+ * (their sequence number, the TLS 1.0 CBC IV: the record's last 16 bytes, tail). */
+bool tlsa_tk_follow(const tlsa_tls *t, int side);
+void tlsa_tk_skip(tlsa_tls *t, int side, const uint8_t hdr[5], uint32_t len, const uint8_t *tail,
+                  size_t tail_n);
 /* A whole record with its body (hdr: its 5-byte header, unused for SSLv2): decrypts it when it
  * is protected (prot: collected for decryption) and hands the result to tlsa_conn_record. */
 void tlsa_tk_record(tlsa_tls *t, int side, const tlsa_rec *r, const uint8_t hdr[5], bool prot);

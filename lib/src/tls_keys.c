@@ -32,9 +32,36 @@ void tlsa_tk_free(tlsa_tls *t) {
     t->krec = t->kout = NULL;
 }
 
-bool tlsa_tk_want(const tlsa_tls *t, int side) {
-    (void)side;
-    return t->keys && !(t->keys_done[0] && t->keys_done[1]);
+/* After the handshake, TLS <= 1.2 records whose outer type is not application data (a
+ * renegotiation inside the channel, alerts) are still decrypted while the keys follow the
+ * connection; application data is stepped over (tlsa_tk_skip). */
+static bool following(const tlsa_tls *t, int side) {
+    return t->keys && t->keys_done[0] && t->keys_done[1] && !tlsa_v_is_13(t->conn.version) &&
+           tlsa_keys_conn_decrypting(t->keys, (tlsa_dir)t->dir_of[side]);
+}
+
+bool tlsa_tk_want(const tlsa_tls *t, int side, uint8_t type) {
+    if (!t->keys)
+        return false;
+    if (!(t->keys_done[0] && t->keys_done[1]))
+        return true;
+    return type != TLSA_CT_APPLICATION_DATA && following(t, side);
+}
+
+bool tlsa_tk_follow(const tlsa_tls *t, int side) {
+    return following(t, side);
+}
+
+void tlsa_tk_skip(tlsa_tls *t, int side, const uint8_t hdr[5], uint32_t len, const uint8_t *tail,
+                  size_t tail_n) {
+    if (!t->krec)
+        t->krec = calloc(1, 5 + TLSA_MAX_RECORD);
+    if (!t->krec || len > TLSA_MAX_RECORD || tail_n > len)
+        return;
+    /* Only the sequence number and, for TLS 1.0 CBC, the last ciphertext block matter. */
+    memcpy(t->krec, hdr, 5);
+    memcpy(t->krec + 5 + len - tail_n, tail, tail_n);
+    tlsa_keys_conn_skip(t->keys, (tlsa_dir)t->dir_of[side], t->krec, 5u + len);
 }
 
 /* A side's first Finished went by (seen, decrypted or guessed): its later records are left
@@ -65,7 +92,7 @@ void tlsa_tk_record(tlsa_tls *t, int side, const tlsa_rec *r, const uint8_t hdr[
         return;
     }
     if (!t->krec)
-        t->krec = malloc(5 + TLSA_MAX_RECORD);
+        t->krec = calloc(1, 5 + TLSA_MAX_RECORD);
     if (!t->kout)
         t->kout = malloc(TLSA_MAX_RECORD);
     if (!t->krec || !t->kout || !r->payload || r->len > TLSA_MAX_RECORD) {
@@ -105,11 +132,19 @@ void tlsa_tk_record(tlsa_tls *t, int side, const tlsa_rec *r, const uint8_t hdr[
 }
 
 void tlsa_tk_message(tlsa_tls *t, int side, const uint8_t *msg, size_t len) {
-    if (!t->keys || (t->keys_done[0] && t->keys_done[1]))
+    if (!t->keys)
         return;
     if (tlsa_keys_conn_message(t->keys, (tlsa_dir)t->dir_of[side], msg, len) != TLSA_E_OK) {
         /* a malformed hello: the state machine notes it; the keys stay unused */
     }
+    if (!t->sessions || len < 1)
+        return;
+    tlsa_keys_session s;
+    if (msg[0] == TLSA_HS_CLIENT_HELLO)
+        tlsa_keys_conn_resume_match(t->keys, t->sessions);
+    else if ((msg[0] == TLSA_HS_FINISHED || msg[0] == TLSA_HS_NEW_SESSION_TICKET) &&
+             tlsa_keys_conn_session(t->keys, &s))
+        tlsa_session_cache_put(t->sessions, &s);
 }
 
 static uint8_t check_of(tlsa_fin_state s) {
@@ -156,9 +191,9 @@ static void why_not(tlsa_tls *t) {
         snprintf(n, sz, "cipher suite 0x%04x cannot be decrypted here", c->suite);
     else if (t->decrypt_failed)
         snprintf(n, sz, "decryption failed: wrong keys or damaged records");
-    else if (c->resumed && !tlsa_v_is_13(c->version) && t->keylog &&
-             !tlsa_keylog_has_random(t->keylog, c->ch.random))
-        snprintf(n, sz, "resumed session: no key for this client random or its session");
+    else if (c->resumed && !tlsa_v_is_13(c->version) &&
+             !(t->keylog && tlsa_keylog_has_random(t->keylog, c->ch.random)))
+        snprintf(n, sz, "resumed session: no key for its client random or earlier session");
     else if (t->keylog && !tlsa_keylog_has_random(t->keylog, c->ch.random) &&
              !(rsa_kex && t->rsa_key))
         snprintf(n, sz, "no key for this client random");
@@ -176,6 +211,8 @@ void tlsa_tk_finalize(tlsa_tls *t) {
     if (!t->keys)
         return;
     c->decrypted = t->any_decrypted ? 1 : 0;
+    unsigned nv = tlsa_keys_conn_verified(t->keys);
+    c->finished_verified = (uint16_t)(nv > 0xffff ? 0xffff : nv);
     for (int d = 0; d < 2; d++) {
         uint8_t v = check_of(tlsa_keys_conn_finished(t->keys, (tlsa_dir)d));
         if (v)

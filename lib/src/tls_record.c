@@ -17,6 +17,20 @@ bool tlsa_rl_plausible(const uint8_t *p) {
            version >= TLSA_V_SSL3 && version <= TLSA_V_TLS13 && len > 0 && len <= TLSA_MAX_RECORD;
 }
 
+/* The last bytes of a skipped record (the keys need its last cipher block). */
+static void keep_tail(tlsa_side *s, const uint8_t *p, size_t n) {
+    size_t cap = sizeof s->tail;
+    if (n >= cap) {
+        memcpy(s->tail, p + n - cap, cap);
+        s->tail_n = (uint8_t)cap;
+        return;
+    }
+    size_t keep = s->tail_n + n > cap ? cap - n : s->tail_n;
+    memmove(s->tail, s->tail + s->tail_n - keep, keep);
+    memcpy(s->tail + keep, p, n);
+    s->tail_n = (uint8_t)(keep + n);
+}
+
 /* Hand the finished record to the state machine and get ready for the next header. */
 static void emit(tlsa_tls *t, int side, tlsa_side *s) {
     tlsa_rec r = {
@@ -30,7 +44,8 @@ static void emit(tlsa_tls *t, int side, tlsa_side *s) {
         .end = s->rec_start + (s->rec_v2 ? 2 : 5) + s->rec_len,
     };
     bool prot = s->rec_keys;
-    bool keys = prot || (r.payload && tlsa_tk_want(t, side));
+    bool keys = prot || (r.payload && tlsa_tk_want(t, side, r.type));
+    bool follow = s->keep_tail && r.encrypted;
     uint8_t hdr[5];
     memcpy(hdr, s->hdr, sizeof hdr);
     s->rl_state = TLSA_RL_HEADER;
@@ -38,6 +53,9 @@ static void emit(tlsa_tls *t, int side, tlsa_side *s) {
     s->body_n = 0;
     s->skip_left = 0;
     s->rec_keys = false;
+    s->keep_tail = false;
+    if (follow)
+        tlsa_tk_skip(t, side, hdr, r.len, s->tail, s->tail_n);
     if (keys)
         tlsa_tk_record(t, side, &r, hdr, prot);
     else
@@ -92,7 +110,9 @@ static bool take_header(tlsa_tls *t, int side, tlsa_side *s) {
         s->rec_type == TLSA_CT_APPLICATION_DATA ||
         (s->encrypted && !t->null_cipher && !(tls13 && s->rec_type == TLSA_CT_CHANGE_CIPHER_SPEC));
     /* With keys, protected records of the handshake are collected whole to be decrypted. */
-    s->rec_keys = enc && tlsa_tk_want(t, side);
+    s->rec_keys = enc && tlsa_tk_want(t, side, s->rec_type);
+    s->keep_tail = enc && !s->rec_keys && tlsa_tk_follow(t, side);
+    s->tail_n = 0;
     if (enc && !s->rec_keys) {
         s->rl_state = TLSA_RL_SKIP;
         s->skip_left = len;
@@ -170,6 +190,8 @@ size_t tlsa_rl_feed(tlsa_tls *t, int side, const uint8_t *data, size_t len) {
         }
         case TLSA_RL_SKIP: {
             size_t n = (uint64_t)left < s->skip_left ? left : (size_t)s->skip_left;
+            if (s->keep_tail)
+                keep_tail(s, tlsa_cur_ptr(&in), n);
             if (tlsa_cur_skip(&in, n))
                 return in.pos;
             s->skip_left -= n;
@@ -203,6 +225,7 @@ bool tlsa_rl_gap(tlsa_tls *t, int side, uint64_t len) {
     s->body_n = 0;
     s->skip_left = 0;
     s->rec_keys = false;
+    s->keep_tail = false;
     s->win_n = 0;
     tlsa_hs_reset(s);
     return false;

@@ -50,6 +50,7 @@ tlsa_tls *tlsa_tls_new(const tlsa_tls_init *init) {
     t->frame = init->first_frame;
     t->ts = init->first_ts;
     tlsa_tk_init(t, init->keylog, init->rsa_key);
+    t->sessions = init->sessions;
     /* Without a SYN, guess from the ports until a hello tells: the side on a well-known port is
      * more likely the server. */
     if (!init->syn_seen && init->side[0].port < 1024 && init->side[1].port >= 1024) {

@@ -20,6 +20,7 @@ typedef struct tlsa_tls_init {
     tlsa_time first_ts;
     tlsa_on_step on_step;    /* may be NULL */
     void *user;
+    struct tlsa_session_cache *sessions; /* may be NULL: resumption across connections */
     tlsa_keylog *keylog;          /* may be NULL */
     const tlsa_rsa_key *rsa_key;  /* may be NULL */
 } tlsa_tls_init;
