@@ -43,7 +43,7 @@ typedef struct tlsa_side {
     bool encrypted;     /* this side's records are protected from now on */
     bool rec_keys;      /* this protected record is collected whole, to be decrypted */
     bool keep_tail;     /* this skipped record advances the keys: keep its last bytes */
-    uint8_t tail[16];
+    uint8_t tail[64]; /* the last cipher block and, with encrypt_then_mac, the MAC after it */
     uint8_t tail_n;
 
     /* Handshake framing. */
@@ -157,7 +157,7 @@ void tlsa_tk_free(tlsa_tls *t);
  * decrypted. */
 bool tlsa_tk_want(const tlsa_tls *t, int side, uint8_t type);
 /* After the handshake (TLS <= 1.2): whether skipped application data must still advance the keys
- * (their sequence number, the TLS 1.0 CBC IV: the record's last 16 bytes, tail). */
+ * (their sequence number, the TLS 1.0 CBC IV: from the record's last bytes, tail). */
 bool tlsa_tk_follow(const tlsa_tls *t, int side);
 void tlsa_tk_skip(tlsa_tls *t, int side, const uint8_t hdr[5], uint32_t len, const uint8_t *tail,
                   size_t tail_n);

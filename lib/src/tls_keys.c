@@ -185,8 +185,10 @@ static void why_not(tlsa_tls *t) {
     char *n = c->keys_note;
     size_t sz = sizeof c->keys_note;
     bool rsa_kex = c->kex.kind == TLSA_KEX_RSA || c->kex.kind == TLSA_KEX_RSA_PSK;
-    if (!c->sh.present || !c->ch.present)
-        snprintf(n, sz, "the hellos were not seen: no keys can be matched");
+    if (!c->ch.present)
+        snprintf(n, sz, "no ClientHello seen: its random is what finds the keys");
+    else if (!c->sh.present)
+        snprintf(n, sz, "no ServerHello: nothing was encrypted");
     else if (!c->has_suite || (c->version != TLSA_V_SSL3 && !tlsa_suite_keys_find(c->suite)))
         snprintf(n, sz, "cipher suite 0x%04x cannot be decrypted here", c->suite);
     else if (t->decrypt_failed)
