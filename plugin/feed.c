@@ -16,7 +16,9 @@ static int hf_tcp_payload = -1, hf_tcp_seq_raw = -1, hf_tcp_ack_raw = -1, hf_tcp
 
 static tlsa_engine *engine;
 static tlsa_auditor *auditor;
-static char *config_error; /* g_malloc'd; NULL when the auditor loaded */
+static tlsa_keylog *keylog;   /* from tlsaudit.keylog_file; outlives the engine */
+static tlsa_rsa_key *rsa_key; /* from tlsaudit.rsa_key_file */
+static char *config_error;    /* g_malloc'd; NULL when every preference applied */
 
 /* Per direction: the raw sequence number of the first stream byte, to map a step's stream
  * offsets onto this frame's bytes (highlighting only). Keyed by the directed endpoint pair. */
@@ -87,10 +89,59 @@ static void feed_cleanup(void) {
     if (auditor != NULL)
         tlsa_auditor_free(auditor);
     auditor = NULL;
+    tlsa_keylog_free(keylog);
+    keylog = NULL;
+    if (rsa_key != NULL)
+        tlsa_rsa_key_free(rsa_key);
+    rsa_key = NULL;
     g_free(config_error);
     config_error = NULL;
     dir_base = NULL;
     pl_results_clear();
+}
+
+static void add_config_error(const char *what, tlsa_err err, const char *path) {
+    char *e = g_strdup_printf("%s %s: %s", what, path, tlsa_strerror(err));
+    if (config_error == NULL) {
+        config_error = e;
+    } else {
+        char *both = g_strdup_printf("%s; %s", config_error, e);
+        g_free(config_error);
+        g_free(e);
+        config_error = both;
+    }
+    ws_warning("tlsaudit: %s", config_error);
+}
+
+/* tlsaudit.keylog_file: the Decryption Secrets Blocks of a pcapng file, else an NSS key log;
+ * tlsaudit.rsa_key_file: the server's RSA key. */
+static void load_keys(void) {
+    const char *path = pl_pref_keylog_file();
+    if (path != NULL) {
+        keylog = tlsa_keylog_new();
+        size_t n_dsb = 0;
+        tlsa_err e =
+            keylog != NULL ? tlsa_keylog_load_pcapng(keylog, path, &n_dsb) : TLSA_E_NO_MEMORY;
+        if (keylog != NULL && n_dsb == 0) {
+            /* Not a pcapng file with secrets: read it as a key log. */
+            tlsa_keylog_free(keylog);
+            keylog = tlsa_keylog_new();
+            e = keylog != NULL ? tlsa_keylog_load_file(keylog, path) : TLSA_E_NO_MEMORY;
+        }
+        if (e != TLSA_E_OK && (n_dsb == 0 || keylog == NULL)) {
+            add_config_error("key log", e, path);
+            tlsa_keylog_free(keylog);
+            keylog = NULL;
+        }
+    }
+    path = pl_pref_rsa_key_file();
+    if (path != NULL) {
+        tlsa_err e = tlsa_rsa_key_load_file(path, pl_pref_rsa_key_password(), &rsa_key);
+        if (e != TLSA_E_OK) {
+            add_config_error("RSA key", e, path);
+            rsa_key = NULL;
+        }
+    }
 }
 
 static void feed_init(void) {
@@ -114,12 +165,16 @@ static void feed_init(void) {
                    auditor != NULL ? "using the defaults" : "findings are off");
     }
 
+    load_keys();
+
     tlsa_engine_config cfg;
     memset(&cfg, 0, sizeof cfg);
     tlsa_limits_default(&cfg.limits); /* the CLI's defaults too: same connections, same findings */
     cfg.auditor = auditor;
     cfg.on_step = on_step;
     cfg.on_conn = on_conn;
+    cfg.keylog = keylog;
+    cfg.rsa_key = rsa_key;
     engine = tlsa_engine_new(&cfg);
 }
 

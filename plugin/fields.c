@@ -5,6 +5,7 @@
 
 int proto_tlsaudit = -1;
 
+int hf_decrypted = -1, hf_keys = -1;
 int hf_step = -1, hf_who = -1, hf_message = -1, hf_encrypted = -1, hf_explain = -1, hf_note = -1,
     hf_handshake = -1;
 int hf_conn = -1, hf_conn_index = -1, hf_client = -1, hf_server = -1, hf_version = -1,
@@ -68,6 +69,13 @@ void pl_register_fields(void) {
         {&hf_encrypted,
          {"Encrypted", "tlsaudit.encrypted", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
           "The message was seen only as ciphertext", HFILL}},
+        {&hf_decrypted,
+         {"Decrypted", "tlsaudit.decrypted", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
+          "Protected on the wire, decrypted with the configured keys", HFILL}},
+        {&hf_keys,
+         {"Keys", "tlsaudit.keys", FT_STRING, BASE_NONE, NULL, 0x0,
+          "What the configured keys gave: decryption and Finished/CertificateVerify checks",
+          HFILL}},
         {&hf_explain,
          {"Explanation", "tlsaudit.explain", FT_STRING, BASE_NONE, NULL, 0x0,
           "What this step does, in plain words", HFILL}},

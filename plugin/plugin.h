@@ -20,6 +20,7 @@ typedef struct pl_step {
     guint8 step;
     guint8 who; /* tlsa_dir */
     gboolean encrypted;
+    gboolean decrypted; /* protected on the wire, decrypted with the configured keys */
     guint16 handshake;  /* 0 initial, 1.. renegotiations */
     guint32 conn_index; /* set when the connection is reported (numbered then) */
     const char *message;
@@ -44,6 +45,7 @@ typedef struct pl_summary {
     gboolean has_cert;
     const char *cert_subject, *cert_issuer, *cert_not_before, *cert_not_after, *cert_key;
     const char *chain_verdict;
+    const char *keys; /* what the configured keys gave; NULL when none were configured */
     guint n_findings;
     pl_finding *findings;
 } pl_summary;
@@ -58,7 +60,8 @@ extern int proto_tlsaudit;
 extern int tlsaudit_tap;
 extern dissector_handle_t tlsaudit_handle;
 
-extern int hf_step, hf_who, hf_message, hf_encrypted, hf_explain, hf_note, hf_handshake;
+extern int hf_step, hf_who, hf_message, hf_encrypted, hf_decrypted, hf_explain, hf_note,
+    hf_handshake, hf_keys;
 extern int hf_conn, hf_conn_index, hf_client, hf_server, hf_version, hf_cipher, hf_kex, hf_sni,
     hf_alpn, hf_resumed, hf_complete, hf_stopped, hf_client_auth, hf_cert_subject, hf_cert_issuer,
     hf_cert_not_before, hf_cert_not_after, hf_cert_key, hf_chain_verdict;
@@ -78,8 +81,11 @@ void pl_dissect_handoff(void);
 
 /* ---- Preferences (prefs.c) ---- */
 void pl_register_prefs(void);
-const char *pl_pref_policy(void);  /* NULL: library default */
-const char *pl_pref_ca_file(void); /* NULL: system trust store */
+const char *pl_pref_policy(void);           /* NULL: library default */
+const char *pl_pref_ca_file(void);          /* NULL: system trust store */
+const char *pl_pref_keylog_file(void);      /* NULL: none */
+const char *pl_pref_rsa_key_file(void);     /* NULL: none */
+const char *pl_pref_rsa_key_password(void); /* NULL: none */
 
 /* ---- First-pass feeding (feed.c) ---- */
 void pl_feed_register(void);      /* init/cleanup/postseq routines */

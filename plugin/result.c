@@ -70,6 +70,7 @@ void pl_results_add_step(guint32 frame, const tlsa_conn *c, const tlsa_step *s, 
     st.step = s->step;
     st.who = s->who;
     st.encrypted = s->encrypted;
+    st.decrypted = s->decrypted;
     st.handshake = s->handshake;
     st.conn_index = c->index;
     st.message = copy_str(tlsa_message_name(s->msg_type), -1);
@@ -118,6 +119,31 @@ static void set_step_conn_index(const tlsa_conn *c) {
         for (guint k = 0; k < n; k++)
             ((pl_step *)wmem_array_index(r->steps, k))->conn_index = c->index;
     }
+}
+
+static const char *check_str(uint8_t v) {
+    return v == 1 ? "verified" : v == 2 ? "MISMATCH" : "not checked";
+}
+
+/* What the configured keys gave, in words (NULL when no keys were configured). */
+static const char *keys_str(const tlsa_conn *c) {
+    if (!c->keys_given)
+        return NULL;
+    if (!c->decrypted) {
+        size_t n = strnlen(c->keys_note, sizeof c->keys_note);
+        return n > 0 ? copy_str(c->keys_note, (gssize)n) : "not decrypted";
+    }
+    if (c->version == TLSA_V_TLS13)
+        return wmem_strdup_printf(wmem_file_scope(),
+                                  "handshake decrypted; client Finished %s, server Finished %s, "
+                                  "server CertificateVerify %s",
+                                  check_str(c->finished_check[TLSA_FROM_CLIENT]),
+                                  check_str(c->finished_check[TLSA_FROM_SERVER]),
+                                  check_str(c->cv_check));
+    return wmem_strdup_printf(wmem_file_scope(),
+                              "handshake decrypted; client Finished %s, server Finished %s",
+                              check_str(c->finished_check[TLSA_FROM_CLIENT]),
+                              check_str(c->finished_check[TLSA_FROM_SERVER]));
 }
 
 void pl_results_add_conn(const tlsa_conn *c) {
@@ -170,6 +196,7 @@ void pl_results_add_conn(const tlsa_conn *c) {
     if (c->chain_verdict[0] != '\0')
         sum->chain_verdict =
             copy_str(c->chain_verdict, (gssize)strnlen(c->chain_verdict, sizeof c->chain_verdict));
+    sum->keys = keys_str(c);
     if (c->n_findings > 0 && c->findings != NULL) {
         sum->n_findings = c->n_findings;
         sum->findings = wmem_alloc0_array(wmem_file_scope(), pl_finding, c->n_findings);

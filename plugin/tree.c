@@ -23,11 +23,14 @@ static void add_steps(proto_tree *tree, tvbuff_t *tvb, const pl_frame *r) {
                                                    "TLS Handshake Steps (%u in this frame)", n);
     for (guint i = 0; i < n; i++) {
         const pl_step *s = (const pl_step *)wmem_array_index(r->steps, i);
-        proto_item *it = proto_tree_add_uint_format(
-            st, hf_step, tvb, s->hl_offset, s->hl_length, s->step,
-            "Step %u \xc2\xb7 %s \xc2\xb7 %s%s \xe2\x80\x94 %s", s->step, arrow_str(s->who),
-            s->message ? s->message : "?", s->encrypted ? " (encrypted)" : "",
-            s->explain ? s->explain : "");
+        proto_item *it =
+            proto_tree_add_uint_format(st, hf_step, tvb, s->hl_offset, s->hl_length, s->step,
+                                       "Step %u \xc2\xb7 %s \xc2\xb7 %s%s \xe2\x80\x94 %s", s->step,
+                                       arrow_str(s->who), s->message ? s->message : "?",
+                                       s->encrypted   ? " (encrypted)"
+                                       : s->decrypted ? " (decrypted)"
+                                                      : "",
+                                       s->explain ? s->explain : "");
         proto_tree *t = proto_item_add_subtree(it, ett_step);
         proto_item *pi;
         pi = proto_tree_add_string(t, hf_who, tvb, 0, 0, who_str(s->who));
@@ -36,6 +39,10 @@ static void add_steps(proto_tree *tree, tvbuff_t *tvb, const pl_frame *r) {
         proto_item_set_generated(pi);
         pi = proto_tree_add_boolean(t, hf_encrypted, tvb, 0, 0, s->encrypted);
         proto_item_set_generated(pi);
+        if (s->decrypted) {
+            pi = proto_tree_add_boolean(t, hf_decrypted, tvb, 0, 0, s->decrypted);
+            proto_item_set_generated(pi);
+        }
         pi = proto_tree_add_string(t, hf_explain, tvb, 0, 0, s->explain);
         proto_item_set_generated(pi);
         if (s->note != NULL) {
@@ -118,6 +125,7 @@ static void add_summary(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo,
         add_str(t, hf_cert_key, tvb, sum->cert_key);
     }
     add_str(t, hf_chain_verdict, tvb, sum->chain_verdict);
+    add_str(t, hf_keys, tvb, sum->keys);
     const char *cfg_err = pl_feed_config_error();
     if (cfg_err != NULL)
         proto_tree_add_expert_format(t, pinfo, &ei_config_error, tvb, 0, 0,

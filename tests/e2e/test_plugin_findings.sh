@@ -32,9 +32,13 @@ while IFS= read -r cap; do
     name=$(basename "$cap")
     in=$(plugin_input "$cap")
     "$TLSA_CLI" --format jsonl "${cli_ca[@]}" "$cap" > "$work/$name.jsonl" 2> "$work/$name.cli.err" || true
-    tshark_plugin -n -r "$in" -2 "${ca_opt[@]}" -Y tlsaudit.conn -T fields -e tlsaudit.conn \
-        -e tlsaudit.finding -E occurrence=a -E aggregator=, > "$work/$name.fields" \
-        2> "$work/$name.err"
+    dsb=()
+    case "$name" in
+    *.pcapng) dsb=(-o "tlsaudit.keylog_file:$in") ;; # the CLI uses embedded secrets by itself
+    esac
+    tshark_plugin -n -r "$in" -2 "${ca_opt[@]}" "${dsb[@]}" -Y tlsaudit.conn -T fields \
+        -e tlsaudit.conn -e tlsaudit.finding -E occurrence=a -E aggregator=, \
+        > "$work/$name.fields" 2> "$work/$name.err"
     rc=$?
     if [ "$rc" -ne 0 ] && [ "$(grep -vc 'appears to have been cut short' "$work/$name.err")" != 0 ]; then
         fail "$name: tshark -2 exit $rc: $(head -3 "$work/$name.err")"
@@ -111,6 +115,34 @@ for s in 04-tls12-ecdhe-rsa 05-tls13 33-cipher-cbc; do
         fail "$s: policy modern: findings differ from the CLI"
         echo "$out"
     fi
+done
+
+# Keys: tlsaudit.keylog_file is the CLI's --keylog (steps decrypted, Finished checked).
+for s in 05-tls13 09-tls13-hrr 04-tls12-ecdhe-rsa; do
+    cap="$TLSA_SRC/samples/$s.pcap"
+    keys="$TLSA_SRC/samples/keys/$s.keys"
+    [ -f "$cap" ] && [ -f "$keys" ] || continue
+    in=$(plugin_input "$cap")
+    kin=$(plugin_input "$keys")
+    "$TLSA_CLI" --format jsonl --keylog "$keys" "${cli_ca[@]}" "$cap" > "$work/$s.keys.jsonl" 2> /dev/null || true
+    tshark_plugin -n -r "$in" -2 "${ca_opt[@]}" -o "tlsaudit.keylog_file:$kin" -Y tlsaudit.conn \
+        -T fields -e tlsaudit.conn -e tlsaudit.finding -E occurrence=a -E aggregator=, \
+        > "$work/$s.keys.fields" 2> /dev/null
+    tshark_plugin -n -r "$in" -2 -o "tlsaudit.keylog_file:$kin" -T fields -e frame.number \
+        -e tlsaudit.message -E occurrence=a -E aggregator=, > "$work/$s.keys.steps" 2> /dev/null
+    plugin_steps "$work/$s.keys.steps" > "$work/$s.keys.steps.p"
+    cli_steps "$work/$s.keys.jsonl" > "$work/$s.keys.steps.c"
+    keys_txt=$(tshark_plugin -n -r "$in" -2 -o "tlsaudit.keylog_file:$kin" -Y tlsaudit.keys \
+        -T fields -e tlsaudit.keys 2> /dev/null | head -1)
+    if out=$(compare_findings "$work/$s.keys.jsonl" "$work/$s.keys.fields") &&
+        cmp -s "$work/$s.keys.steps.p" "$work/$s.keys.steps.c" && grep -q "decrypted" <<< "$keys_txt"; then
+        pass "$s: -o tlsaudit.keylog_file = --keylog (steps and findings; $keys_txt)"
+    else
+        fail "$s: with keys the plugin differs from the CLI (keys: $keys_txt)"
+        echo "$out"
+        diff "$work/$s.keys.steps.c" "$work/$s.keys.steps.p" | head -10
+    fi
+    break
 done
 
 # A trust store that cannot be loaded: an expert info says so and the audit falls back to the

@@ -29,7 +29,8 @@ for f in tlsaudit.step tlsaudit.who tlsaudit.message tlsaudit.encrypted tlsaudit
     tlsaudit.version tlsaudit.cipher tlsaudit.kex tlsaudit.sni tlsaudit.alpn tlsaudit.resumed \
     tlsaudit.complete tlsaudit.client_auth tlsaudit.cert.subject tlsaudit.cert.issuer \
     tlsaudit.cert.not_before tlsaudit.cert.not_after tlsaudit.cert.key tlsaudit.chain_verdict \
-    tlsaudit.finding tlsaudit.severity tlsaudit.finding.title tlsaudit.finding.detail; do
+    tlsaudit.finding tlsaudit.severity tlsaudit.finding.title tlsaudit.finding.detail \
+    tlsaudit.decrypted tlsaudit.keys; do
     if grep -qP "^F\t[^\t]*\t\Q$f\E\t" <<< "$fields"; then :; else fail "field $f not registered"; fi
 done
 [ "$PLUGIN_FAILS" -eq 0 ] && pass "fields checked ($(grep -cP '^F\t[^\t]*\ttlsaudit\.' <<< "$fields") tlsaudit.* fields)"
@@ -45,7 +46,8 @@ n_ei=$(grep -cP '^F\t[^\t]*\ttlsaudit\.finding\.[a-z0-9_]+\.[a-z0-9_.]+\tFT_NONE
 if [ "$n_ei" -ge 40 ]; then pass "$n_ei expert infos tlsaudit.finding.*"; else fail "only $n_ei expert infos"; fi
 
 prefs=$(tshark_plugin -G defaultprefs 2>/dev/null)
-for p in tlsaudit.policy tlsaudit.ca_file tlsaudit.expand_tree; do
+for p in tlsaudit.policy tlsaudit.ca_file tlsaudit.keylog_file tlsaudit.rsa_key_file \
+    tlsaudit.rsa_key_password tlsaudit.expand_tree; do
     if grep -q "^#$p:" <<< "$prefs"; then :; else fail "preference $p not registered"; fi
 done
 pass "preferences checked"

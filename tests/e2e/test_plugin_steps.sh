@@ -32,6 +32,11 @@ while IFS= read -r cap; do
     name=$(basename "$cap")
     in=$(plugin_input "$cap")
     fields=(-T fields -e frame.number -e tlsaudit.message -E occurrence=a -E aggregator=,)
+    # The CLI uses a pcapng file's Decryption Secrets Blocks by itself; Wireshark hands them only
+    # to its TLS dissector, so the plugin is given the file as its key log.
+    case "$name" in
+    *.pcapng) fields+=(-o "tlsaudit.keylog_file:$in") ;;
+    esac
     if ! tshark_plugin -n -r "$in" "${fields[@]}" > "$work/$name.1" 2> "$work/$name.1.err" &&
         ! cut_short "$work/$name.1.err"; then
         fail "$name: tshark (one pass) failed: $(head -3 "$work/$name.1.err")"
