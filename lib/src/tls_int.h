@@ -101,6 +101,7 @@ struct tlsa_tls {
     bool in_decrypted;       /* the record being handled was decrypted: steps say so */
     bool any_decrypted;      /* a protected handshake record was decrypted */
     uint32_t decrypt_failed; /* records the keys did not open */
+    bool transcript_gap;     /* one of them may have held a handshake message: no mismatch */
 };
 
 /* A complete record as the record layer hands it to the state machine. */

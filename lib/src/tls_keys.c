@@ -73,6 +73,10 @@ static void note_done(tlsa_tls *t) {
 }
 
 static void decrypt_failed(tlsa_tls *t, int side, tlsa_err e, const tlsa_rec *r) {
+    /* A handshake message may be missing from the transcript now: a later Finished that does
+     * not match proves nothing. */
+    if (r->type == TLSA_CT_HANDSHAKE || !(t->keys_done[0] && t->keys_done[1]))
+        t->transcript_gap = true;
     if (t->decrypt_failed++ == 0)
         tlsa_tls_problem(t, side, e, "protected record of %u bytes at offset %llu: %s", r->len,
                          (unsigned long long)r->start, tlsa_strerror(e));
@@ -155,6 +159,8 @@ const char *tlsa_tk_finished_note(tlsa_tls *t, int dir) {
     if (!t->keys)
         return "";
     uint8_t v = check_of(tlsa_keys_conn_finished(t->keys, (tlsa_dir)dir));
+    if (v == 2 && t->transcript_gap)
+        return "; not checked: a protected handshake record did not decrypt";
     if (v)
         t->conn.finished_check[dir] = v;
     return v == 1   ? "; verified against the transcript"
@@ -166,6 +172,8 @@ const char *tlsa_tk_cert_verify_note(tlsa_tls *t, int dir) {
     if (!t->keys || dir != TLSA_FROM_SERVER)
         return "";
     uint8_t v = check_of(tlsa_keys_conn_cert_verify(t->keys, (tlsa_dir)dir));
+    if (v == 2 && t->transcript_gap)
+        return "; not checked: a protected handshake record did not decrypt";
     if (v)
         t->conn.cv_check = v;
     return v == 1   ? "; verified with the certificate key"
@@ -217,11 +225,11 @@ void tlsa_tk_finalize(tlsa_tls *t) {
     c->finished_verified = (uint16_t)(nv > 0xffff ? 0xffff : nv);
     for (int d = 0; d < 2; d++) {
         uint8_t v = check_of(tlsa_keys_conn_finished(t->keys, (tlsa_dir)d));
-        if (v)
+        if (v && !(v == 2 && t->transcript_gap))
             c->finished_check[d] = v;
     }
     uint8_t cv = check_of(tlsa_keys_conn_cert_verify(t->keys, TLSA_FROM_SERVER));
-    if (cv)
+    if (cv && !(cv == 2 && t->transcript_gap))
         c->cv_check = cv;
     bool checked = c->finished_check[0] || c->finished_check[1];
     if (!c->decrypted && !checked && !c->keys_note[0])

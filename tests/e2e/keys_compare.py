@@ -5,8 +5,8 @@ usage: keys_compare.py NAME ORACLE_TSV JSONL [EXCEPTION...]
 ORACLE_TSV: oracle/<capture>.keys.tsv (column 1 frame.number, 2 tcp.stream, 4
 tls.handshake.type, comma-separated in wire order). JSONL: tlsaudit --format jsonl with keys.
 The multisets of (frame, handshake type) must be equal, TCP rows only. An EXCEPTION is
-"frame:type:reason": that pair may be missing from tlsaudit's side. Every connection whose
-Finished were checked must say "verified" on both sides.
+"frame:type:reason": that pair may be missing from tlsaudit's side. Every connection must
+say "verified" for both Finished.
 Prints one table row "NAME conns decrypted finished-verified"; exit 1 on any difference."""
 import collections
 import json
@@ -48,8 +48,9 @@ def main():
             fin = r["finished"]
             verified += fin["verified"]
             for side in ("client", "server"):
-                if fin[side] == "mismatch":
-                    bad.append(f"conn {r['conn']}: {side} Finished does not match")
+                if fin[side] != "verified":
+                    bad.append(f"conn {r['conn']}: {side} Finished {fin[side]}"
+                               f" ({r['keys_note'] or 'no note'})")
             if r["certificate_verify"] == "invalid":
                 bad.append(f"conn {r['conn']}: CertificateVerify invalid")
             for s in r["steps"]:
