@@ -145,6 +145,27 @@ for s in 05-tls13 09-tls13-hrr 04-tls12-ecdhe-rsa; do
     break
 done
 
+# tlsaudit.rsa_key_file is the CLI's --rsa-key (RSA key exchange: Finished decrypted and checked).
+cap="$TLSA_SRC/samples/01-tls12-rsa.pcap"
+key="$TLSA_SRC/samples/pki/server.key"
+if [ -f "$cap" ] && [ -f "$key" ]; then
+    in=$(plugin_input "$cap")
+    kin=$(plugin_input "$key")
+    "$TLSA_CLI" --format jsonl --rsa-key "$key" "${cli_ca[@]}" "$cap" > "$work/rsa.jsonl" 2> /dev/null || true
+    tshark_plugin -n -r "$in" -2 "${ca_opt[@]}" -o "tlsaudit.rsa_key_file:$kin" -Y tlsaudit.conn \
+        -T fields -e tlsaudit.conn -e tlsaudit.finding -E occurrence=a -E aggregator=, \
+        > "$work/rsa.fields" 2> /dev/null
+    keys_txt=$(tshark_plugin -n -r "$in" -2 -o "tlsaudit.rsa_key_file:$kin" -Y tlsaudit.keys \
+        -T fields -e tlsaudit.keys 2> /dev/null | head -1)
+    if out=$(compare_findings "$work/rsa.jsonl" "$work/rsa.fields") &&
+        grep -q "decrypted; client Finished verified, server Finished verified" <<< "$keys_txt"; then
+        pass "01-tls12-rsa: -o tlsaudit.rsa_key_file = --rsa-key ($keys_txt)"
+    else
+        fail "01-tls12-rsa: with the RSA key the plugin differs from the CLI (keys: $keys_txt)"
+        echo "$out"
+    fi
+fi
+
 # A trust store that cannot be loaded: an expert info says so and the audit falls back to the
 # defaults (findings still shown).
 cap="$TLSA_SHARED/captures/wireshark/tls12-aes256gcm.pcap"
