@@ -1,5 +1,5 @@
 /* --dump: every handshake message as the engine decodes it, then per connection its alerts and
- * record counts. Columns: conn frame dir step message (encrypted) length note. */
+ * record counts. Columns: conn frame dir step message (encrypted|decrypted) length note. */
 #include <string.h>
 
 #include "cli.h"
@@ -8,7 +8,10 @@ void cli_dump_step(tlsa_buf *b, const tlsa_conn *c, const tlsa_step *s) {
     tlsa_buf_printf(b, "conn %-4u frame %-7llu %s  step %u  %-20s %-11s %7u", c->index,
                     (unsigned long long)s->frame, s->who == TLSA_FROM_SERVER ? "S->C" : "C->S",
                     (unsigned)s->step, tlsa_message_name(s->msg_type),
-                    s->encrypted ? "(encrypted)" : "", s->length);
+                    s->encrypted   ? "(encrypted)"
+                    : s->decrypted ? "(decrypted)"
+                                   : "",
+                    s->length);
     if (s->handshake)
         tlsa_buf_printf(b, "  [handshake %u]", (unsigned)s->handshake);
     if (s->note[0]) {
