@@ -35,7 +35,8 @@ static void add_steps(proto_tree *tree, tvbuff_t *tvb, const pl_frame *r) {
         proto_item *pi;
         pi = proto_tree_add_string(t, hf_who, tvb, 0, 0, who_str(s->who));
         proto_item_set_generated(pi);
-        pi = proto_tree_add_string(t, hf_message, tvb, s->hl_offset, s->hl_length, s->message);
+        pi = proto_tree_add_string(t, hf_message, tvb, s->hl_offset, s->hl_length,
+                                   s->message ? s->message : "");
         proto_item_set_generated(pi);
         pi = proto_tree_add_boolean(t, hf_encrypted, tvb, 0, 0, s->encrypted);
         proto_item_set_generated(pi);
@@ -43,7 +44,7 @@ static void add_steps(proto_tree *tree, tvbuff_t *tvb, const pl_frame *r) {
             pi = proto_tree_add_boolean(t, hf_decrypted, tvb, 0, 0, s->decrypted);
             proto_item_set_generated(pi);
         }
-        pi = proto_tree_add_string(t, hf_explain, tvb, 0, 0, s->explain);
+        pi = proto_tree_add_string(t, hf_explain, tvb, 0, 0, s->explain ? s->explain : "");
         proto_item_set_generated(pi);
         if (s->note != NULL) {
             pi = proto_tree_add_string(t, hf_note, tvb, 0, 0, s->note);
