@@ -119,8 +119,10 @@ int main(int argc, char **argv) {
     if (o.filter && !filter_ok(o.filter))
         return CLI_EXIT_USAGE;
     rc = cli_keys_load(&o);
-    if (rc >= 0)
+    if (rc >= 0) {
+        cli_keys_free(&o);
         return rc;
+    }
 
     run r;
     memset(&r, 0, sizeof r);

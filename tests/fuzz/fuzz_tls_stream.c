@@ -1,7 +1,34 @@
 /* The TLS layer fed with both directions of a stream. The input is a sequence of chunks:
- * one control byte (bit 7: side; bits 0-6: chunk length, 0 = a 100-byte gap) then the bytes. */
+ * one control byte (bit 7: side; bits 0-6: chunk length, 0 = a 100-byte gap) then the bytes.
+ * With bit 1 of the size set, keys are configured: a key log with every secret for the client
+ * random 41 41 .. 41 (so hostile hellos can reach the decryption path) and a session cache. */
+#include <stdlib.h>
+
 #include "fuzz.h"
+#include "keys_internal.h"
 #include "tls_stream.h"
+
+#define R41 "4141414141414141414141414141414141414141414141414141414141414141"
+#define S16 "01020304050607080910111213141516"
+#define S32 S16 "17181920212223242526272829303132"
+
+static tlsa_keylog *fuzz_keylog(void) {
+    static tlsa_keylog *kl;
+    static const char text[] = "CLIENT_RANDOM " R41 " " S32 S16 "\n"
+                               "CLIENT_HANDSHAKE_TRAFFIC_SECRET " R41 " " S32 "\n"
+                               "SERVER_HANDSHAKE_TRAFFIC_SECRET " R41 " " S32 "\n"
+                               "CLIENT_TRAFFIC_SECRET_0 " R41 " " S32 "\n"
+                               "SERVER_TRAFFIC_SECRET_0 " R41 " " S32 "\n"
+                               "CLIENT_EARLY_TRAFFIC_SECRET " R41 " " S32 "\n";
+    if (!kl) {
+        kl = tlsa_keylog_new();
+        if (kl && tlsa_keylog_add_text(kl, "fuzz", text, sizeof text - 1) != TLSA_E_OK) {
+            tlsa_keylog_free(kl);
+            kl = NULL;
+        }
+    }
+    return kl;
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     tlsa_limits lim;
@@ -14,6 +41,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     init.side[1].addr.family = 4;
     init.side[1].port = 443;
     init.syn_seen = (size & 1) != 0;
+    static tlsa_session_cache *sessions;
+    if ((size & 2) != 0) {
+        if (!sessions)
+            sessions = calloc(1, sizeof *sessions);
+        init.keylog = fuzz_keylog();
+        init.sessions = sessions;
+    }
     tlsa_tls *t = tlsa_tls_new(&init);
     if (!t)
         return 0;
