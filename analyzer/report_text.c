@@ -66,32 +66,6 @@ static void put_alert(tlsa_buf *b, const tlsa_alert *a) {
     tlsa_buf_printf(b, " at step %u (frame %llu)", (unsigned)a->step, (unsigned long long)a->frame);
 }
 
-static const char *check_word(uint8_t v) {
-    return v == 1 ? "verified" : v == 2 ? "MISMATCH" : "not checked";
-}
-
-/* With keys: what they opened and what checked out. */
-static void keys_line(tlsa_buf *b, const tlsa_conn *c) {
-    tlsa_buf_puts(b, "     keys          ");
-    if (c->decrypted || c->finished_check[0] || c->finished_check[1]) {
-        tlsa_buf_printf(b, "%sFinished client %s, server %s",
-                        c->decrypted ? "handshake decrypted; " : "",
-                        check_word(c->finished_check[TLSA_FROM_CLIENT]),
-                        check_word(c->finished_check[TLSA_FROM_SERVER]));
-        if (c->cv_check)
-            tlsa_buf_printf(b, "; CertificateVerify %s", c->cv_check == 1 ? "verified" : "INVALID");
-        if (c->keys_note[0]) {
-            tlsa_buf_puts(b, " (");
-            tx_blob(b, (const uint8_t *)c->keys_note, strnlen(c->keys_note, sizeof c->keys_note));
-            tlsa_buf_puts(b, ")");
-        }
-    } else {
-        tlsa_buf_puts(b, "not decrypted: ");
-        tx_blob(b, (const uint8_t *)c->keys_note, strnlen(c->keys_note, sizeof c->keys_note));
-    }
-    tlsa_buf_puts(b, "\n");
-}
-
 /* One ladder line: the client on the left, the server on the right. */
 #define ARROW 40
 static void ladder_msg(tlsa_buf *b, const cli_opts *o, const tlsa_conn *c, const tlsa_step *s) {
@@ -264,8 +238,12 @@ void cli_text_conn(tlsa_buf *b, const cli_opts *o, const char *file, const tlsa_
     else
         tlsa_buf_puts(b, c->server_chain.n ? "(not checked)" : "(none seen)");
     tlsa_buf_puts(b, "\n");
-    if (c->keys_given)
-        keys_line(b, c);
+    if (c->keys_given) {
+        char keys[256];
+        tlsa_buf_puts(b, "     keys          ");
+        tx(b, tlsa_conn_keys_str(c, keys, sizeof keys));
+        tlsa_buf_puts(b, "\n");
+    }
     for (uint32_t i = 0; c->alerts && i < c->n_alerts; i++) {
         tlsa_buf_puts(b, i ? "                   " : "     alerts        ");
         put_alert(b, &c->alerts[i]);

@@ -184,6 +184,12 @@ const char *tlsa_step_explain(const tlsa_conn *c, const tlsa_step *s) {
         if (s->encrypted)
             return "Finished: a hash of all handshake messages, protected with the new keys "
                    "(encrypted, so only its presence is visible)";
+        if (s->who < 2 && c->finished_check[s->who] == 1)
+            return "Finished verified: its hash matches all handshake messages so far, so "
+                   "nobody changed them on the way";
+        if (s->who < 2 && c->finished_check[s->who] == 2)
+            return "Finished does NOT match the transcript: the handshake messages were changed "
+                   "on the way, or the endpoints disagree about them";
         return "Finished: a hash of all handshake messages so far, protected with the new keys";
     case TLSA_HS_NEW_SESSION_TICKET:
         return "a ticket the client can present later to resume without a full handshake";
@@ -271,6 +277,31 @@ char *tlsa_kex_str(const tlsa_conn *c, char *buf, size_t size) {
         snprintf(buf, size, "unknown");
         break;
     }
+    return buf;
+}
+
+char *tlsa_conn_keys_str(const tlsa_conn *c, char *buf, size_t size) {
+    if (!buf || size == 0)
+        return buf;
+    buf[0] = 0;
+    if (!c || !c->keys_given)
+        return buf;
+    static const char *const word[] = {"not checked", "verified", "MISMATCH"};
+    const char *fc = word[c->finished_check[TLSA_FROM_CLIENT] % 3];
+    const char *fs = word[c->finished_check[TLSA_FROM_SERVER] % 3];
+    const char *note = c->keys_note;
+    size_t nl = strnlen(note, sizeof c->keys_note);
+    if (!c->decrypted && !c->finished_check[0] && !c->finished_check[1]) {
+        snprintf(buf, size, "not decrypted: %.*s", (int)nl, note);
+        return buf;
+    }
+    snprintf(buf, size, "%sFinished client %s, server %s%s%s%s%.*s%s",
+             c->decrypted ? "handshake decrypted; " : "", fc, fs,
+             c->cv_check ? "; CertificateVerify " : "",
+             c->cv_check == 1   ? "verified"
+             : c->cv_check == 2 ? "INVALID"
+                                : "",
+             nl ? " (" : "", (int)nl, note, nl ? ")" : "");
     return buf;
 }
 

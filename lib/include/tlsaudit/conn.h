@@ -239,6 +239,9 @@ TLSA_API const char *tlsa_message_name(uint8_t hs_type); /* RFC names, design §
 TLSA_API const char *tlsa_step_explain(const tlsa_conn *c, const tlsa_step *s); /* one line */
 /* "ECDHE x25519", "RSA", "DHE 1024", "TLS 1.3 x25519", "none (resumed)"; buf 64 bytes. */
 TLSA_API char *tlsa_kex_str(const tlsa_conn *c, char *buf, size_t size);
+/* With keys: "handshake decrypted; Finished client verified, server verified; CertificateVerify
+ * verified", or "not decrypted: <why>"; "" without keys. buf 256 bytes. */
+TLSA_API char *tlsa_conn_keys_str(const tlsa_conn *c, char *buf, size_t size);
 /* Where the handshake stopped, in words, e.g. "after ServerHelloDone (step 2)". buf 128 bytes. */
 TLSA_API char *tlsa_conn_stop_str(const tlsa_conn *c, char *buf, size_t size);
 
