@@ -127,6 +127,8 @@ void cli_read_input(const cli_opts *o, tlsa_auditor *a, cli_file *f, cli_progres
     tlsa_keylog *own_keys = NULL;
     cfg.keylog = cli_keys_for_input(o, f, &own_keys);
     cfg.rsa_key = o->rsa_key;
+    cfg.psk = o->psk_len ? o->psk : NULL;
+    cfg.psk_len = o->psk_len;
     tlsa_engine *e = tlsa_engine_new(&cfg);
     if (!e) {
         cli_file_error(f, "cannot start the analysis: %s", tlsa_strerror(TLSA_E_NO_MEMORY));

@@ -37,6 +37,8 @@ typedef struct cli_opts {
     const char *rsa_key_file; /* --rsa-key */
     tlsa_keylog *keylog;      /* loaded in main (keys.c); shared, so --jobs is 1 with keys */
     tlsa_rsa_key *rsa_key;
+    uint8_t psk[64]; /* --psk */
+    size_t psk_len;
     char **paths;
     int n_paths;
 } cli_opts;

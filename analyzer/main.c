@@ -128,7 +128,7 @@ int main(int argc, char **argv) {
     memset(&r, 0, sizeof r);
     r.o = &o;
     r.out = stdout;
-    r.t.keys = o.keylog || o.rsa_key || o.keylog_file;
+    r.t.keys = o.keylog || o.rsa_key || o.keylog_file || o.psk_len;
     r.progress_ok = !o.quiet && isatty(STDERR_FILENO);
     o.color = !o.output && o.format == CLI_FMT_TEXT && !o.dump && isatty(STDOUT_FILENO) &&
               !getenv("NO_COLOR");

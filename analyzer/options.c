@@ -27,6 +27,7 @@ enum {
     OPT_MAX_FLOWS,
     OPT_KEYLOG,
     OPT_RSA_KEY,
+    OPT_PSK,
     OPT_VERSION,
 };
 
@@ -50,6 +51,7 @@ static const struct option long_opts[] = {
     {"max-flows", required_argument, NULL, OPT_MAX_FLOWS},
     {"keylog", required_argument, NULL, OPT_KEYLOG},
     {"rsa-key", required_argument, NULL, OPT_RSA_KEY},
+    {"psk", required_argument, NULL, OPT_PSK},
     {"version", no_argument, NULL, OPT_VERSION},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
@@ -88,6 +90,7 @@ static void usage(FILE *f) {
             "                       CLIENT_RANDOM master secrets; bad lines are reported\n"
             "  --rsa-key FILE       the server's RSA private key (PEM, PKCS#1 or PKCS#8, or\n"
             "                       DER) for RSA key exchange\n"
+            "  --psk HEX            pre-shared key (up to 64 bytes, hex) for plain PSK suites\n"
             "                       pcapng Decryption Secrets Blocks in an input are used for\n"
             "                       that input without any option; with keys, --jobs is 1\n"
             "\n"
@@ -138,6 +141,29 @@ static bool parse_u32(const char *s, unsigned long min, unsigned long max, uint3
     if (errno || *end || v < min || v > max)
         return false;
     *out = (uint32_t)v;
+    return true;
+}
+
+/* An even number of hex digits, 1 to cap bytes. */
+static bool parse_hex(const char *s, uint8_t *out, size_t cap, size_t *n) {
+    size_t len = strlen(s);
+    if (len == 0 || len % 2 || len / 2 > cap)
+        return false;
+    for (size_t i = 0; i < len; i += 2) {
+        int v = 0;
+        for (int k = 0; k < 2; k++) {
+            char ch = s[i + (size_t)k];
+            int d = ch >= '0' && ch <= '9'   ? ch - '0'
+                    : ch >= 'a' && ch <= 'f' ? ch - 'a' + 10
+                    : ch >= 'A' && ch <= 'F' ? ch - 'A' + 10
+                                             : -1;
+            if (d < 0)
+                return false;
+            v = v * 16 + d;
+        }
+        out[i / 2] = (uint8_t)v;
+    }
+    *n = len / 2;
     return true;
 }
 
@@ -277,6 +303,11 @@ int cli_parse_options(int argc, char **argv, cli_opts *o) {
             break;
         case OPT_RSA_KEY:
             o->rsa_key_file = optarg;
+            break;
+        case OPT_PSK:
+            if (!parse_hex(optarg, o->psk, sizeof o->psk, &o->psk_len))
+                return bad("--psk '%s' is not a key: use 1 to %s bytes as hex digits", optarg,
+                           "64");
             break;
         case OPT_VERSION:
             printf("tlsaudit %s (libtlsaudit %s)\n", TLSA_VERSION_STRING, tlsa_version());

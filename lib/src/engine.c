@@ -96,6 +96,8 @@ static tlsa_err start_tls(tlsa_engine *e, tlsa_flow *f) {
         .sessions = e->sessions,
         .keylog = e->cfg.keylog,
         .rsa_key = e->cfg.rsa_key,
+        .psk = e->cfg.psk,
+        .psk_len = e->cfg.psk_len,
     };
     f->tls = tlsa_tls_new(&init);
     if (!f->tls) {
@@ -144,7 +146,7 @@ tlsa_engine *tlsa_engine_new(const tlsa_engine_config *cfg) {
     if (!e)
         return NULL;
     e->cfg = *cfg;
-    if (cfg->keylog || cfg->rsa_key) {
+    if (cfg->keylog || cfg->rsa_key || (cfg->psk && cfg->psk_len)) {
         e->sessions = calloc(1, sizeof *e->sessions);
         if (!e->sessions) {
             free(e);

@@ -152,7 +152,8 @@ void tlsa_conn_client_hello(tlsa_tls *t, int side, const uint8_t *b, size_t len,
                             uint64_t end, bool v2);
 
 /* tls_keys.c: the seam to the keys core (keys_internal.h). All are no-ops without keys. */
-void tlsa_tk_init(tlsa_tls *t, tlsa_keylog *kl, const tlsa_rsa_key *rsa);
+void tlsa_tk_init(tlsa_tls *t, tlsa_keylog *kl, const tlsa_rsa_key *rsa, const uint8_t *psk,
+                  size_t psk_len);
 void tlsa_tk_free(tlsa_tls *t);
 /* Whether a protected record of this outer type from this side should be collected whole and
  * decrypted. */

@@ -13,8 +13,9 @@
 #include "keys_internal.h"
 #include "tls_int.h"
 
-void tlsa_tk_init(tlsa_tls *t, tlsa_keylog *kl, const tlsa_rsa_key *rsa) {
-    if (!kl && !rsa)
+void tlsa_tk_init(tlsa_tls *t, tlsa_keylog *kl, const tlsa_rsa_key *rsa, const uint8_t *psk,
+                  size_t psk_len) {
+    if (!kl && !rsa && !(psk && psk_len))
         return;
     t->keylog = kl;
     t->rsa_key = rsa;
@@ -22,6 +23,9 @@ void tlsa_tk_init(tlsa_tls *t, tlsa_keylog *kl, const tlsa_rsa_key *rsa) {
     t->keys = tlsa_keys_conn_new(kl, rsa);
     if (!t->keys)
         snprintf(t->conn.keys_note, sizeof t->conn.keys_note, "out of memory for the keys");
+    else if (psk && psk_len && tlsa_keys_conn_set_psk(t->keys, psk, psk_len) != TLSA_E_OK)
+        snprintf(t->conn.keys_note, sizeof t->conn.keys_note, "the PSK is longer than %u bytes",
+                 (unsigned)TLSA_PSK_MAX);
 }
 
 void tlsa_tk_free(tlsa_tls *t) {

@@ -49,7 +49,7 @@ tlsa_tls *tlsa_tls_new(const tlsa_tls_init *init) {
     t->conn.last_ts = init->first_ts;
     t->frame = init->first_frame;
     t->ts = init->first_ts;
-    tlsa_tk_init(t, init->keylog, init->rsa_key);
+    tlsa_tk_init(t, init->keylog, init->rsa_key, init->psk, init->psk_len);
     t->sessions = init->sessions;
     /* Without a SYN, guess from the ports until a hello tells: the side on a well-known port is
      * more likely the server. */

@@ -23,6 +23,8 @@ typedef struct tlsa_tls_init {
     struct tlsa_session_cache *sessions; /* may be NULL: resumption across connections */
     tlsa_keylog *keylog;          /* may be NULL */
     const tlsa_rsa_key *rsa_key;  /* may be NULL */
+    const uint8_t *psk;           /* may be NULL: plain PSK suites */
+    size_t psk_len;
 } tlsa_tls_init;
 
 /* NULL on allocation failure. */

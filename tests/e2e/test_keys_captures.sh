@@ -37,10 +37,11 @@ CASES=(
     "http2-brotli.pcapng|"
     "http2_follow_multistream.pcapng|"
     "uncompressed/challenge01_ooo_stream.pcapng|"
+    "tls12-aes128ccm.pcap|--psk ca19e028a8a372ad2d325f950fcaceed"
+    "tls12-aes256gcm.pcap|--psk ca19e028a8a372ad2d325f950fcaceed"
 )
-# Not run, with the reason: dmgr.pcapng (server key only as PKCS#12: not read), tls12-aes128ccm
-# and tls12-aes256gcm (plain PSK: no option for a PSK), DTLS / QUIC / EAP-TLS captures (not TLS
-# over TCP), wireguard-ping-tcp-dsb (no TLS secrets).
+# Not run, with the reason: dmgr.pcapng (server key only as PKCS#12: not read), DTLS / QUIC /
+# EAP-TLS captures (not TLS over TCP), wireguard-ping-tcp-dsb (no TLS secrets).
 
 printf '%-34s %5s %9s %9s\n' capture conns decrypted finished
 for c in "${CASES[@]}"; do
@@ -156,4 +157,6 @@ run "$TLSAUDIT" --keylog "$TMP/missing.keys" "$S/05-tls13.pcap"
 expect_rc 2 "missing key log"
 run "$TLSAUDIT" --rsa-key "$S/keys/05-tls13.keys" "$S/01-tls12-rsa.pcap"
 expect_rc 2 "not an RSA key"
+run "$TLSAUDIT" --psk abc "$S/01-tls12-rsa.pcap"
+expect_rc 2 "odd PSK"
 finish

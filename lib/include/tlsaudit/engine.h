@@ -59,6 +59,10 @@ typedef struct tlsa_engine_config {
      * marked used (tlsa_keylog_report_unused); do not share one between threads. */
     tlsa_keylog *keylog;
     const tlsa_rsa_key *rsa_key;
+    /* A pre-shared key for plain PSK suites (TLS_PSK_WITH_*, RFC 4279), at most 64 bytes; NULL
+     * or psk_len 0: none. Copied per connection. */
+    const uint8_t *psk;
+    size_t psk_len;
 } tlsa_engine_config;
 
 typedef struct tlsa_engine_stats {
