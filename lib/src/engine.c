@@ -28,6 +28,7 @@ struct tlsa_engine {
     uint64_t tls_buffered; /* partial records/messages held by the TLS layer */
     uint32_t next_index;
     tlsa_session_cache *sessions; /* with keys: TLS <= 1.2 sessions for resumption */
+    uint8_t *key_scratch;         /* with keys: one record being decrypted, for every flow */
 };
 
 void tlsa_limits_default(tlsa_limits *l) {
@@ -98,6 +99,7 @@ static tlsa_err start_tls(tlsa_engine *e, tlsa_flow *f) {
         .rsa_key = e->cfg.rsa_key,
         .psk = e->cfg.psk,
         .psk_len = e->cfg.psk_len,
+        .key_scratch = e->key_scratch,
     };
     f->tls = tlsa_tls_new(&init);
     if (!f->tls) {
@@ -148,7 +150,10 @@ tlsa_engine *tlsa_engine_new(const tlsa_engine_config *cfg) {
     e->cfg = *cfg;
     if (cfg->keylog || cfg->rsa_key || (cfg->psk && cfg->psk_len)) {
         e->sessions = calloc(1, sizeof *e->sessions);
-        if (!e->sessions) {
+        e->key_scratch = calloc(1, TLSA_KEYS_SCRATCH);
+        if (!e->sessions || !e->key_scratch) {
+            free(e->sessions);
+            free(e->key_scratch);
             free(e);
             return NULL;
         }
@@ -157,6 +162,7 @@ tlsa_engine *tlsa_engine_new(const tlsa_engine_config *cfg) {
         TLSA_E_OK) {
         tlsa_flows_free(&e->flows);
         free(e->sessions);
+        free(e->key_scratch);
         free(e);
         return NULL;
     }
@@ -170,6 +176,9 @@ void tlsa_engine_free(tlsa_engine *e) {
     if (e->sessions)
         OPENSSL_cleanse(e->sessions, sizeof *e->sessions);
     free(e->sessions);
+    if (e->key_scratch)
+        OPENSSL_cleanse(e->key_scratch, TLSA_KEYS_SCRATCH);
+    free(e->key_scratch);
     free(e);
 }
 

@@ -97,6 +97,7 @@ struct tlsa_tls {
     tlsa_keylog *keylog;
     const tlsa_rsa_key *rsa_key;
     uint8_t *krec, *kout;    /* a whole protected record and its plaintext */
+    bool kshared;            /* krec/kout are the engine's (tlsa_tls_init.key_scratch) */
     bool keys_done[2];       /* by tlsa_dir: its first Finished went by; both: stop decrypting */
     bool in_decrypted;       /* the record being handled was decrypted: steps say so */
     bool any_decrypted;      /* a protected handshake record was decrypted */

@@ -13,6 +13,9 @@
 #include "keys_internal.h"
 #include "tls_int.h"
 
+_Static_assert(TLSA_KEYS_SCRATCH == 5u + 2u * TLSA_MAX_RECORD, "the engine's scratch holds a "
+                                                               "record and its plaintext");
+
 void tlsa_tk_init(tlsa_tls *t, tlsa_keylog *kl, const tlsa_rsa_key *rsa, const uint8_t *psk,
                   size_t psk_len) {
     if (!kl && !rsa && !(psk && psk_len))
@@ -31,8 +34,10 @@ void tlsa_tk_init(tlsa_tls *t, tlsa_keylog *kl, const tlsa_rsa_key *rsa, const u
 void tlsa_tk_free(tlsa_tls *t) {
     tlsa_keys_conn_free(t->keys);
     t->keys = NULL;
-    free(t->krec);
-    free(t->kout);
+    if (!t->kshared) {
+        free(t->krec);
+        free(t->kout);
+    }
     t->krec = t->kout = NULL;
 }
 

@@ -50,6 +50,11 @@ tlsa_tls *tlsa_tls_new(const tlsa_tls_init *init) {
     t->frame = init->first_frame;
     t->ts = init->first_ts;
     tlsa_tk_init(t, init->keylog, init->rsa_key, init->psk, init->psk_len);
+    if (t->keys && init->key_scratch) {
+        t->krec = init->key_scratch;
+        t->kout = init->key_scratch + 5 + TLSA_MAX_RECORD;
+        t->kshared = true;
+    }
     t->sessions = init->sessions;
     /* Without a SYN, guess from the ports until a hello tells: the side on a well-known port is
      * more likely the server. */

@@ -8,6 +8,9 @@
 
 typedef struct tlsa_tls tlsa_tls;
 
+/* A whole protected record (header + at most 2^14 + 2048 bytes) and its plaintext. */
+#define TLSA_KEYS_SCRATCH (5u + 2u * (16384u + 2048u))
+
 /* Orientation as the transport sees it: side 0 is the flow's initiator (the SYN sender, or the
  * sender of the first packet seen when there was no SYN). The TLS layer maps sides to client and
  * server: when no SYN was seen and side 1 sends a ClientHello (or side 0 a ServerHello), it swaps
@@ -25,6 +28,9 @@ typedef struct tlsa_tls_init {
     const tlsa_rsa_key *rsa_key;  /* may be NULL */
     const uint8_t *psk;           /* may be NULL: plain PSK suites */
     size_t psk_len;
+    /* With keys: TLSA_KEYS_SCRATCH bytes the connections of one engine share to decrypt a record
+     * (one record is handled at a time); NULL: each connection allocates its own. */
+    uint8_t *key_scratch;
 } tlsa_tls_init;
 
 /* NULL on allocation failure. */
