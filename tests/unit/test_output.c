@@ -321,11 +321,60 @@ static void test_json_conn(void) {
     CU_ASSERT_PTR_NOT_NULL(strstr(b.data, "\"sni\":null,\"alpn\":null,\"alpn_offered\":[],"
                                           "\"version\":null,\"offered_versions\":[],"
                                           "\"cipher\":null,"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(b.data,
+                                  "\"decrypted\":false,\"finished\":{\"client\":"
+                                  "\"unchecked\",\"server\":\"unchecked\",\"verified\":0},"
+                                  "\"certificate_verify\":\"unchecked\",\"keys_note\":null"));
     tlsa_buf_free(&b);
     free(c.ch.sni.data);
     free(offered[0].data);
 }
 
+/* What the keys revealed: the connection's fields and a decrypted step. */
+static void test_json_keys(void) {
+    tlsa_conn c;
+    memset(&c, 0, sizeof c);
+    c.keys_given = true;
+    c.decrypted = 1;
+    c.finished_check[TLSA_FROM_CLIENT] = 2;
+    c.finished_check[TLSA_FROM_SERVER] = 1;
+    c.finished_verified = 3;
+    c.cv_check = 2;
+    snprintf(c.keys_note, sizeof c.keys_note, "1 protected record did not \"decrypt\"");
+    tlsa_step st[1];
+    memset(st, 0, sizeof st);
+    st[0].step = 2;
+    st[0].who = TLSA_FROM_SERVER;
+    st[0].msg_type = TLSA_HS_CERTIFICATE;
+    st[0].decrypted = true;
+    st[0].frame = 4;
+    c.steps.v = st;
+    c.steps.n = 1;
+    tlsa_buf b = {0};
+    tlsa_json_conn(&b, "k.pcap", &c);
+    CU_ASSERT_TRUE(json_valid(b.data));
+    CU_ASSERT_PTR_NOT_NULL(strstr(b.data, "\"decrypted\":true,\"finished\":{\"client\":"
+                                          "\"mismatch\",\"server\":\"verified\",\"verified\":3},"
+                                          "\"certificate_verify\":\"invalid\",\"keys_note\":"
+                                          "\"1 protected record did not \\\"decrypt\\\"\""));
+    CU_ASSERT_PTR_NOT_NULL(strstr(b.data, "\"message\":\"Certificate\",\"frame\":4,"
+                                          "\"encrypted\":false,\"decrypted\":true,\"length\":0"));
+    tlsa_buf_free(&b);
+    char line[256];
+    CU_ASSERT_STRING_EQUAL(tlsa_conn_keys_str(&c, line, sizeof line),
+                           "handshake decrypted; Finished client MISMATCH, server verified; "
+                           "CertificateVerify INVALID (1 protected record did not \"decrypt\")");
+    c.decrypted = 0;
+    c.finished_check[0] = c.finished_check[1] = 0;
+    c.cv_check = 0;
+    snprintf(c.keys_note, sizeof c.keys_note, "no key for this client random");
+    CU_ASSERT_STRING_EQUAL(tlsa_conn_keys_str(&c, line, sizeof line),
+                           "not decrypted: no key for this client random");
+    c.keys_given = false;
+    CU_ASSERT_STRING_EQUAL(tlsa_conn_keys_str(&c, line, sizeof line), "");
+}
+
 TLSA_TEST_MAIN("output", {"buffer", test_buf}, {"json strings", test_json},
                {"text strings", test_text}, {"csv fields", test_csv}, {"html text", test_html},
-               {"json validator", test_validator}, {"json connection record", test_json_conn})
+               {"json validator", test_validator}, {"json connection record", test_json_conn},
+               {"json keys fields", test_json_keys})
