@@ -1171,6 +1171,59 @@ static void test_auditor_errors(void) {
     CU_ASSERT_PTR_NULL(names[3]);
 }
 
+/* With keys: a Finished that does not match, a CertificateVerify that does not verify, and a
+ * TLS 1.3 certificate that is only "not visible" while it stayed encrypted. */
+static void test_keys_rules(void) {
+    tlsa_conn c = base();
+    tlsa_step st[2];
+    memset(st, 0, sizeof st);
+    st[0].who = TLSA_FROM_SERVER, st[0].msg_type = TLSA_HS_CERTIFICATE_VERIFY, st[0].frame = 5;
+    st[1].who = TLSA_FROM_CLIENT, st[1].msg_type = TLSA_HS_FINISHED, st[1].frame = 8;
+    c.steps.v = st;
+    c.steps.n = 2;
+    c.keys_given = true;
+    c.decrypted = 1;
+    c.finished_check[TLSA_FROM_CLIENT] = 2;
+    c.finished_check[TLSA_FROM_SERVER] = 1;
+    c.cv_check = 2;
+    run(&c);
+    ASSERT_DETAIL(&c, "handshake.finished_mismatch",
+                  "the client's Finished does not match the hash of the handshake messages "
+                  "computed with the logged keys");
+    const tlsa_finding *f = find(&c, "handshake.finished_mismatch");
+    CU_ASSERT(f && f->severity == TLSA_SEV_CRITICAL && f->n_frames == 1 && f->frames[0] == 8);
+    ASSERT_DETAIL(&c, "handshake.certificate_verify_invalid",
+                  "the server's CertificateVerify signature does not verify with the public key "
+                  "of the certificate it sent");
+    f = find(&c, "handshake.certificate_verify_invalid");
+    CU_ASSERT(f && f->severity == TLSA_SEV_CRITICAL && f->n_frames == 1 && f->frames[0] == 5);
+    tlsa_audit_clear(&c);
+    c.finished_check[TLSA_FROM_CLIENT] = 1;
+    c.cv_check = 1;
+    run(&c);
+    CU_ASSERT_PTR_NULL(find(&c, "handshake.finished_mismatch"));
+    CU_ASSERT_PTR_NULL(find(&c, "handshake.certificate_verify_invalid"));
+    tlsa_audit_clear(&c);
+
+    /* TLS 1.3 without a chain: decrypted (there was none) or not (it stayed encrypted). */
+    c = base();
+    c.version = TLSA_V_TLS13;
+    c.suite = 0x1301;
+    c.kex.kind = TLSA_KEX_TLS13;
+    c.keys_given = true;
+    c.decrypted = 1;
+    run(&c);
+    CU_ASSERT_PTR_NULL(find(&c, "cert.not_visible"));
+    tlsa_audit_clear(&c);
+    c.decrypted = 0;
+    snprintf(c.keys_note, sizeof c.keys_note, "no key for this client random");
+    run(&c);
+    ASSERT_DETAIL(&c, "cert.not_visible",
+                  "TLS 1.3 encrypts the Certificate message and the keys did not open it (no key "
+                  "for this client random), so the server's certificate was not checked");
+    tlsa_audit_clear(&c);
+}
+
 TLSA_TEST_MAIN("audit", {"clean and empty records", test_clean}, {"versions", test_versions},
                {"cipher suites", test_suites}, {"client offers weak suites", test_client_offers},
                {"DH groups", test_dh}, {"curves", test_curves}, {"TLS 1.3 kex", test_tls13_kex},
@@ -1181,6 +1234,7 @@ TLSA_TEST_MAIN("audit", {"clean and empty records", test_clean}, {"versions", te
                {"expired CA certificates", test_cert_expired_ca},
                {"untrusted chains", test_cert_untrusted}, {"self-signed", test_cert_self_signed},
                {"host names", test_cert_hostname}, {"keys and signatures", test_cert_keys},
-               {"validity period", test_cert_validity}, {"leaf rules", test_cert_leaf_rules},
-               {"chain order", test_chain_order}, {"cache hit", test_cache_hit},
-               {"hostile records", test_hostile}, {"auditor errors", test_auditor_errors})
+               {"rules with keys", test_keys_rules}, {"validity period", test_cert_validity},
+               {"leaf rules", test_cert_leaf_rules}, {"chain order", test_chain_order},
+               {"cache hit", test_cache_hit}, {"hostile records", test_hostile},
+               {"auditor errors", test_auditor_errors})
