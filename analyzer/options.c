@@ -92,7 +92,7 @@ static void usage(FILE *f) {
             "                       DER) for RSA key exchange\n"
             "  --psk HEX            pre-shared key (up to 64 bytes, hex) for plain PSK suites\n"
             "                       pcapng Decryption Secrets Blocks in an input are used for\n"
-            "                       that input without any option; with keys, --jobs is 1\n"
+            "                       that input without any option; --keylog implies --jobs 1\n"
             "\n"
             "Input:\n"
             "  --filter BPF         only packets matching this capture filter (pcap-filter(7))\n"
