@@ -20,12 +20,15 @@ EXCEPTIONS=(
     "tls13-rfc8446.pcap 4:4:TLS 1.3 NewSessionTicket after both Finished (application-data phase, never decrypted)"
     "tls13-20-chacha20poly1305.pcap 4:4:TLS 1.3 NewSessionTicket after both Finished (application-data phase, never decrypted)"
     "tls13-20-chacha20poly1305.pcap 12:4:TLS 1.3 NewSessionTicket after both Finished (application-data phase, never decrypted)"
+    "tls13-rfc8446.pcap#noearly 4:4:TLS 1.3 NewSessionTicket after both Finished (application-data phase, never decrypted)"
+    "tls13-rfc8446.pcap#noearly 11:5:EndOfEarlyData is under the early traffic secret, which this key log lacks (the Finished still verifies)"
     "challenge01_ooo_stream.pcapng 11:4:TLS 1.3 NewSessionTicket after both Finished (application-data phase, never decrypted)"
 )
 
 # capture (under $CAPS) and its tlsaudit key options
 CASES=(
     "tls13-rfc8446.pcap|--keylog $K/tls13-rfc8446.keys"
+    "tls13-rfc8446.pcap#noearly|--keylog $K/tls13-rfc8446-noearly.keys"
     "tls13-20-chacha20poly1305.pcap|--keylog $K/tls13-20-chacha20poly1305.keys"
     "tls12-chacha20poly1305.pcap|--keylog $K/tls12-chacha20poly1305.keys"
     "tls12-dsb.pcapng|"
@@ -45,9 +48,10 @@ CASES=(
 
 printf '%-34s %5s %9s %9s\n' capture conns decrypted finished
 for c in "${CASES[@]}"; do
-    cap=${c%%|*}
+    label=${c%%|*}
+    cap=${label%%#*}
     opts=${c#*|}
-    name=$(basename "$cap")
+    name=$(basename "$label")
     exc=()
     for e in "${EXCEPTIONS[@]}"; do
         [ "${e%% *}" = "$name" ] && exc+=("${e#* }")
@@ -55,7 +59,7 @@ for c in "${CASES[@]}"; do
     # shellcheck disable=SC2086 # opts are words
     run "$TLSAUDIT" --format jsonl $opts "$CAPS/$cap"
     expect_rc 0 "$name"
-    if python3 "$E2E/keys_compare.py" "$name" "$CAPS/oracle/$name.keys.tsv" "$TMP/out" \
+    if python3 "$E2E/keys_compare.py" "$name" "$CAPS/oracle/$(basename "$cap").keys.tsv" "$TMP/out" \
         "${exc[@]+"${exc[@]}"}" >"$TMP/table"; then pass; else fail "$name: see the table"; fi
     cat "$TMP/table"
 done
