@@ -148,10 +148,12 @@ static void ladder(tlsa_buf *b, const cli_opts *o, const tlsa_conn *c) {
         }
         if (!shown6 && s->step >= 7 && (max_step == 4 || max_step == 5)) {
             ladder_note(b, o, 6, "server",
-                        c->client_chain.n ? "checks the client certificate and derives the keys "
-                                            "(nothing on the wire)"
-                                          : "derives the master secret (nothing on the wire)",
-                        NULL);
+                        c->pms_decrypted    ? "decrypts the pre-master secret with its private key "
+                                              "and derives the master secret"
+                        : c->client_chain.n ? "checks the client certificate and derives the keys "
+                                              "(nothing on the wire)"
+                                            : "derives the master secret (nothing on the wire)",
+                        c->pms_decrypted ? "tlsaudit redid this with the server key" : NULL);
             shown6 = true;
         }
         ladder_msg(b, o, c, s);

@@ -172,7 +172,7 @@ void tlsa_tk_message(tlsa_tls *t, int side, const uint8_t *msg, size_t len);
 /* Text added to a step's note for the check of a message just placed ("" when none). */
 const char *tlsa_tk_finished_note(tlsa_tls *t, int dir);
 const char *tlsa_tk_cert_verify_note(tlsa_tls *t, int dir);
-const char *tlsa_tk_cke_note(const tlsa_tls *t);
+const char *tlsa_tk_cke_note(tlsa_tls *t);
 /* Fills the record's keys fields (decrypted, finished_check, cv_check, keys_note). */
 void tlsa_tk_finalize(tlsa_tls *t);
 

@@ -190,9 +190,11 @@ const char *tlsa_tk_cert_verify_note(tlsa_tls *t, int dir) {
                     : "";
 }
 
-const char *tlsa_tk_cke_note(const tlsa_tls *t) {
-    if (t->keys && tlsa_keys_conn_pms_source(t->keys) == TLSA_PMS_SERVER_KEY)
+const char *tlsa_tk_cke_note(tlsa_tls *t) {
+    if (t->keys && tlsa_keys_conn_pms_source(t->keys) == TLSA_PMS_SERVER_KEY) {
+        t->conn.pms_decrypted = true;
         return "; step 6: decrypted with the server key";
+    }
     return "";
 }
 

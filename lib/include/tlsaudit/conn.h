@@ -222,6 +222,7 @@ typedef struct tlsa_conn {
     uint8_t finished_check[2]; /* by tlsa_dir: 0 not checked, 1 verified, 2 mismatch */
     uint8_t cv_check;          /* TLS 1.3 server CertificateVerify: 0 not checked, 1 valid, 2 bad */
     uint16_t finished_verified; /* Finished messages that matched, over all handshakes */
+    bool pms_decrypted;         /* step 6 redone: RSA pre-master secret decrypted with the key */
     bool keys_given;           /* keys were configured for this connection */
     char keys_note[96];        /* why nothing was decrypted, e.g. "no key for this client random" */
 
