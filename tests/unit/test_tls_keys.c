@@ -269,6 +269,7 @@ static void test_rsa_and_renegotiation(void) {
             strstr(c->steps.v[i].note, "step 6: decrypted with the server key"))
             step6 = true;
     CU_ASSERT_TRUE(step6);
+    CU_ASSERT_TRUE(c->pms_decrypted);
     feed_close(&f);
     tlsa_rsa_key_free(k);
 
