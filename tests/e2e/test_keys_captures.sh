@@ -73,6 +73,10 @@ expect_grep "$TMP/err" "tlsaudit: key log: 1 RSA pre-master secret matched no co
     "unused RSA line"
 run "$TLSAUDIT" --format jsonl --keylog "$K/tls13-rfc8446.keys" "$CAPS/rsa-p-lt-q.pcap"
 expect_grep "$TMP/err" "tlsaudit: key log: 2 client randoms matched no connection" "unused keys"
+# A file's DSBs in front of --keylog: both used, each key marked used where it came from.
+run "$TLSAUDIT" --keylog "$K/tls13-rfc8446.keys" "$CAPS/tls12-dsb.pcapng" "$CAPS/tls13-rfc8446.pcap"
+expect_grep "$TMP/out" "keys: 4 of 4 connections decrypted, 8 Finished verified" "DSB and --keylog"
+expect_no_grep "$TMP/err" "matched no connection" "DSB and --keylog: nothing unused"
 # Text summary.
 run "$TLSAUDIT" --keylog "$K/tls13-rfc8446.keys" "$CAPS/tls13-rfc8446.pcap"
 expect_grep "$TMP/out" "keys: 2 of 2 connections decrypted, 4 Finished verified" "text summary"
