@@ -43,7 +43,7 @@ typedef struct tlsa_side {
     bool encrypted;     /* this side's records are protected from now on */
     bool rec_keys;      /* this protected record is collected whole, to be decrypted */
     bool keep_tail;     /* this skipped record advances the keys: keep its last bytes */
-    uint8_t tail[64]; /* the last cipher block and, with encrypt_then_mac, the MAC after it */
+    uint8_t tail[64];   /* the last cipher block and, with encrypt_then_mac, the MAC after it */
     uint8_t tail_n;
 
     /* Handshake framing. */
@@ -57,7 +57,7 @@ typedef struct tlsa_side {
 typedef struct tlsa_hs_state {
     bool ch_seen, hrr_seen, sh_seen;
     bool server_cert, server_kex, client_kex;
-    bool fin[2]; /* Finished seen, by tlsa_dir */
+    bool fin[2];      /* Finished seen, by tlsa_dir */
     bool fin_read[2]; /* that Finished was read (cleartext or decrypted), not guessed */
     bool fin_after_ccs[2];
     bool server_fin_first;       /* resumption: the server finished before the client */

@@ -18,15 +18,15 @@ typedef struct tlsa_tls tlsa_tls;
 typedef struct tlsa_tls_init {
     const tlsa_limits *limits;
     tlsa_endpoint side[2];
-    bool syn_seen;           /* roles are known from the TCP handshake */
+    bool syn_seen; /* roles are known from the TCP handshake */
     uint64_t first_frame;
     tlsa_time first_ts;
-    tlsa_on_step on_step;    /* may be NULL */
+    tlsa_on_step on_step; /* may be NULL */
     void *user;
     struct tlsa_session_cache *sessions; /* may be NULL: resumption across connections */
-    tlsa_keylog *keylog;          /* may be NULL */
-    const tlsa_rsa_key *rsa_key;  /* may be NULL */
-    const uint8_t *psk;           /* may be NULL: plain PSK suites */
+    tlsa_keylog *keylog;                 /* may be NULL */
+    const tlsa_rsa_key *rsa_key;         /* may be NULL */
+    const uint8_t *psk;                  /* may be NULL: plain PSK suites */
     size_t psk_len;
     /* With keys: TLSA_KEYS_SCRATCH bytes the connections of one engine share to decrypt a record
      * (one record is handled at a time); NULL: each connection allocates its own. */
@@ -48,7 +48,11 @@ void tlsa_tls_data(tlsa_tls *t, int side, const uint8_t *data, size_t len, uint6
 void tlsa_tls_gap(tlsa_tls *t, int side, uint64_t len, uint64_t frame);
 
 /* Transport-level observations, counted in the record's dir stats. */
-typedef enum { TLSA_TCP_NOTE_RETRANS, TLSA_TCP_NOTE_OVERLAP_CONFLICT, TLSA_TCP_NOTE_OUT_OF_ORDER } tlsa_tcp_note;
+typedef enum {
+    TLSA_TCP_NOTE_RETRANS,
+    TLSA_TCP_NOTE_OVERLAP_CONFLICT,
+    TLSA_TCP_NOTE_OUT_OF_ORDER
+} tlsa_tcp_note;
 void tlsa_tls_tcp_note(tlsa_tls *t, int side, tlsa_tcp_note note);
 
 /* Every packet of the flow (with or without payload) updates last_frame/last_ts. */
