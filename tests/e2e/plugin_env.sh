@@ -54,10 +54,24 @@ else
     PLUGIN_RUN_AS=()
 fi
 
+# In the sanitizer build the plugin needs the ASan/UBSan runtimes loaded first into the
+# (uninstrumented) Wireshark programs; leaks of Wireshark itself at exit are not ours to judge.
+PLUGIN_SAN_ENV=()
+if ldd "$PLUGIN_SO" 2>/dev/null | grep -q libasan; then
+    PLUGIN_SAN_ENV=(
+        LD_PRELOAD="$(gcc -print-file-name=libasan.so) $(gcc -print-file-name=libubsan.so)"
+        ASAN_OPTIONS=detect_leaks=0:abort_on_error=1
+        UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1)
+fi
+
+# An empty extcap folder: the tests capture nothing live, and the extcap helpers Wireshark would
+# start at every launch only cost time (and hang with the sanitizer runtimes preloaded).
+mkdir -p "$PLUGIN_HOME/extcap"
+
 wireshark_user() {
     # exec: run in the background, $! is the program's own pid (setpriv and env exec too)
     (cd "$PLUGIN_HOME" && exec "${PLUGIN_RUN_AS[@]}" env -u XDG_CONFIG_HOME HOME="$PLUGIN_HOME" \
-        TMPDIR="$PLUGIN_HOME" "$@")
+        TMPDIR="$PLUGIN_HOME" WIRESHARK_EXTCAP_DIR="$PLUGIN_HOME/extcap" "${PLUGIN_SAN_ENV[@]}" "$@")
 }
 
 tshark_plugin() {
