@@ -31,8 +31,8 @@ typedef struct cli_opts {
     unsigned jobs;
     bool steps, dump, quiet;
     const char *output;
-    uint32_t max_flows; /* 0 = library default */
-    bool color;         /* decided in main: terminal, NO_COLOR, format */
+    uint32_t max_flows;       /* 0 = library default */
+    bool color;               /* decided in main: terminal, NO_COLOR, format */
     const char *keylog_file;  /* --keylog */
     const char *rsa_key_file; /* --rsa-key */
     tlsa_keylog *keylog;      /* loaded in main (keys.c); shared, so --jobs is 1 with keys */
@@ -97,7 +97,7 @@ typedef struct cli_file {
                       stays bounded on big captures */
     size_t n_seen; /* TLS connections reported by the engine */
     size_t n_decrypted, n_finished; /* with keys: connections decrypted, Finished verified */
-    tlsa_buf err;  /* diagnostics, printed to stderr in order */
+    tlsa_buf err;                   /* diagnostics, printed to stderr in order */
     cli_conn_sum *conns;
     size_t n_conns, cap_conns;
     uint64_t packets, bytes;
@@ -189,8 +189,9 @@ void cli_put_severity(tlsa_buf *b, const cli_opts *o, int sev, bool pad);
 
 /* ---- progress.c ---- */
 #define CLI_PROGRESS_MIN_BYTES (50ull * 1000 * 1000) /* smaller inputs show no progress */
-#define CLI_STREAM_CHUNK (64u * 1024) /* streamed output is written in pieces of about this size   \
-                                       */
+#define CLI_STREAM_CHUNK                                                                           \
+    (64u * 1024) /* streamed output is written in pieces of about this size                        \
+                  */
 typedef struct cli_progress {
     bool enabled;
     uint64_t total; /* bytes of the input, 0 unknown */

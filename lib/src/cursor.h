@@ -37,8 +37,12 @@ static inline tlsa_cur tlsa_cur_make(const uint8_t *data, size_t len) {
     return c;
 }
 
-static inline size_t tlsa_cur_left(const tlsa_cur *c) { return c->end - c->pos; }
-static inline const uint8_t *tlsa_cur_ptr(const tlsa_cur *c) { return c->base + c->pos; }
+static inline size_t tlsa_cur_left(const tlsa_cur *c) {
+    return c->end - c->pos;
+}
+static inline const uint8_t *tlsa_cur_ptr(const tlsa_cur *c) {
+    return c->base + c->pos;
+}
 
 __attribute__((warn_unused_result)) static inline tlsa_err tlsa_cur_skip(tlsa_cur *c, size_t n) {
     if (tlsa_cur_left(c) < n)
@@ -54,8 +58,7 @@ __attribute__((warn_unused_result)) static inline tlsa_err tlsa_cur_u8(tlsa_cur 
     return TLSA_E_OK;
 }
 
-__attribute__((warn_unused_result)) static inline tlsa_err tlsa_cur_u16(tlsa_cur *c,
-                                                                        uint16_t *v) {
+__attribute__((warn_unused_result)) static inline tlsa_err tlsa_cur_u16(tlsa_cur *c, uint16_t *v) {
     if (tlsa_cur_left(c) < 2)
         return TLSA_E_TRUNCATED;
     const uint8_t *p = c->base + c->pos;
@@ -64,8 +67,7 @@ __attribute__((warn_unused_result)) static inline tlsa_err tlsa_cur_u16(tlsa_cur
     return TLSA_E_OK;
 }
 
-__attribute__((warn_unused_result)) static inline tlsa_err tlsa_cur_u24(tlsa_cur *c,
-                                                                        uint32_t *v) {
+__attribute__((warn_unused_result)) static inline tlsa_err tlsa_cur_u24(tlsa_cur *c, uint32_t *v) {
     if (tlsa_cur_left(c) < 3)
         return TLSA_E_TRUNCATED;
     const uint8_t *p = c->base + c->pos;
@@ -74,8 +76,7 @@ __attribute__((warn_unused_result)) static inline tlsa_err tlsa_cur_u24(tlsa_cur
     return TLSA_E_OK;
 }
 
-__attribute__((warn_unused_result)) static inline tlsa_err tlsa_cur_u32(tlsa_cur *c,
-                                                                        uint32_t *v) {
+__attribute__((warn_unused_result)) static inline tlsa_err tlsa_cur_u32(tlsa_cur *c, uint32_t *v) {
     if (tlsa_cur_left(c) < 4)
         return TLSA_E_TRUNCATED;
     const uint8_t *p = c->base + c->pos;

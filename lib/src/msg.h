@@ -16,7 +16,8 @@ tlsa_err tlsa_msg_client_hello(const uint8_t *body, size_t len, const tlsa_limit
 /* SSLv2-compatible ClientHello (RFC 5246 §E.2): the bytes after the 2-byte SSLv2 record header,
  * starting at msg_type (1). Sets out->sslv2_format; cipher specs with a 0x00 first byte are kept
  * as 16-bit suites, others dropped (counted nowhere). */
-tlsa_err tlsa_msg_sslv2_client_hello(const uint8_t *body, size_t len, tlsa_client_hello *out) TLSA_WUR;
+tlsa_err tlsa_msg_sslv2_client_hello(const uint8_t *body, size_t len,
+                                     tlsa_client_hello *out) TLSA_WUR;
 /* ServerHello, including HelloRetryRequest (RFC 8446 §4.1.3-4): *is_hrr is set when the random
  * is the HRR value; then out->hrr_group holds the requested group and out->hrr is true. The
  * downgrade sentinel is decoded into out->downgrade. */

@@ -40,4 +40,6 @@ char *tlsa_time_str(tlsa_time t, char *buf, size_t size) {
     return buf;
 }
 
-const char *tlsa_version(void) { return TLSA_VERSION_STRING; }
+const char *tlsa_version(void) {
+    return TLSA_VERSION_STRING;
+}

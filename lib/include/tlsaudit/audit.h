@@ -9,12 +9,12 @@ typedef struct tlsa_policy tlsa_policy;
 typedef struct tlsa_auditor tlsa_auditor;
 
 typedef struct tlsa_audit_config {
-    const char *ca_file;   /* PEM bundle of trust anchors; NULL: system store unless ca_path set */
-    const char *ca_path;   /* hashed directory (c_rehash); NULL: none */
-    bool no_system_store;  /* do not load OpenSSL's default paths */
-    const char *policy;    /* "modern", "intermediate" (default), "old", or a policy file path */
-    bool has_now;          /* judge dates at this time instead of the capture time */
-    int64_t now;           /* seconds since the epoch */
+    const char *ca_file;  /* PEM bundle of trust anchors; NULL: system store unless ca_path set */
+    const char *ca_path;  /* hashed directory (c_rehash); NULL: none */
+    bool no_system_store; /* do not load OpenSSL's default paths */
+    const char *policy;   /* "modern", "intermediate" (default), "old", or a policy file path */
+    bool has_now;         /* judge dates at this time instead of the capture time */
+    int64_t now;          /* seconds since the epoch */
 } tlsa_audit_config;
 
 /* Creates an auditor (loads trust store and policy). On error *err says why and msg (if not

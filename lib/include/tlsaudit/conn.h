@@ -54,14 +54,14 @@ enum {
 
 /* One handshake message (or handshake-level event) placed on a step of design §2. */
 typedef struct tlsa_step {
-    uint8_t step;      /* 1..9 */
-    uint8_t who;       /* tlsa_dir of the sender */
-    uint8_t msg_type;  /* TLSA_HS_* */
-    bool encrypted;    /* seen only as ciphertext */
-    bool decrypted;    /* protected on the wire, decrypted with keys (encrypted is false) */
+    uint8_t step;       /* 1..9 */
+    uint8_t who;        /* tlsa_dir of the sender */
+    uint8_t msg_type;   /* TLSA_HS_* */
+    bool encrypted;     /* seen only as ciphertext */
+    bool decrypted;     /* protected on the wire, decrypted with keys (encrypted is false) */
     uint16_t handshake; /* 0 = initial handshake, 1.. = renegotiations */
-    uint32_t length;   /* message body length (ciphertext length when encrypted) */
-    uint64_t frame;    /* frame in which the message's last byte arrived */
+    uint32_t length;    /* message body length (ciphertext length when encrypted) */
+    uint64_t frame;     /* frame in which the message's last byte arrived */
     tlsa_time ts;
     /* Offsets of the message (header included) in its direction's TCP byte stream, counted from
      * the first byte the engine saw in that direction. Lets a face highlight bytes. */
@@ -82,19 +82,19 @@ typedef struct tlsa_client_hello {
     uint16_t legacy_version;
     uint8_t random[32];
     tlsa_blob session_id;
-    tlsa_u16_list suites;      /* in offered order, GREASE included */
-    tlsa_blob compression;     /* compression method bytes */
-    tlsa_u16_list extensions;  /* extension types in wire order */
-    tlsa_u16_list versions;    /* supported_versions */
-    tlsa_u16_list groups;      /* supported_groups */
-    tlsa_u16_list key_shares;  /* groups of key_share entries */
-    tlsa_u16_list sig_algs;    /* signature_algorithms */
-    tlsa_blob sni;             /* first host_name of server_name */
-    tlsa_blob_list alpn;       /* offered protocols */
-    uint32_t ticket_len;       /* session_ticket extension data length (>0: resumption attempt) */
-    uint8_t heartbeat_mode;    /* 0 absent, 1 peer_allowed_to_send, 2 peer_not_allowed_to_send */
-    uint8_t psk_modes;         /* bit 0 psk_ke, bit 1 psk_dhe_ke */
-    uint32_t psk_identities;   /* number of pre_shared_key identities */
+    tlsa_u16_list suites;     /* in offered order, GREASE included */
+    tlsa_blob compression;    /* compression method bytes */
+    tlsa_u16_list extensions; /* extension types in wire order */
+    tlsa_u16_list versions;   /* supported_versions */
+    tlsa_u16_list groups;     /* supported_groups */
+    tlsa_u16_list key_shares; /* groups of key_share entries */
+    tlsa_u16_list sig_algs;   /* signature_algorithms */
+    tlsa_blob sni;            /* first host_name of server_name */
+    tlsa_blob_list alpn;      /* offered protocols */
+    uint32_t ticket_len;      /* session_ticket extension data length (>0: resumption attempt) */
+    uint8_t heartbeat_mode;   /* 0 absent, 1 peer_allowed_to_send, 2 peer_not_allowed_to_send */
+    uint8_t psk_modes;        /* bit 0 psk_ke, bit 1 psk_dhe_ke */
+    uint32_t psk_identities;  /* number of pre_shared_key identities */
 } tlsa_client_hello;
 
 typedef struct tlsa_server_hello {
@@ -111,18 +111,18 @@ typedef struct tlsa_server_hello {
     bool psk_selected;        /* TLS 1.3 pre_shared_key present */
     tlsa_blob alpn;           /* selected protocol */
     uint8_t heartbeat_mode;
-    uint8_t downgrade;        /* 0, or 12 / 11: RFC 8446 sentinel for TLS 1.2 / ≤ 1.1 */
-    bool hrr;                 /* a HelloRetryRequest was seen before this ServerHello */
-    uint16_t hrr_group;       /* group the HRR asked for */
+    uint8_t downgrade;  /* 0, or 12 / 11: RFC 8446 sentinel for TLS 1.2 / ≤ 1.1 */
+    bool hrr;           /* a HelloRetryRequest was seen before this ServerHello */
+    uint16_t hrr_group; /* group the HRR asked for */
 } tlsa_server_hello;
 
 enum tlsa_kex_kind {
     TLSA_KEX_UNKNOWN = 0,
-    TLSA_KEX_RSA,   /* static RSA: pre-master encrypted to the certificate key */
+    TLSA_KEX_RSA, /* static RSA: pre-master encrypted to the certificate key */
     TLSA_KEX_DHE,
     TLSA_KEX_ECDHE,
-    TLSA_KEX_DH,    /* static DH */
-    TLSA_KEX_ECDH,  /* static ECDH */
+    TLSA_KEX_DH,   /* static DH */
+    TLSA_KEX_ECDH, /* static ECDH */
     TLSA_KEX_PSK,
     TLSA_KEX_DHE_PSK,
     TLSA_KEX_ECDHE_PSK,
@@ -133,15 +133,15 @@ enum tlsa_kex_kind {
 };
 
 typedef struct tlsa_kex {
-    uint8_t kind;           /* enum tlsa_kex_kind */
-    uint16_t group;         /* ECDHE named group, TLS 1.3 key share group */
-    uint32_t dh_bits;       /* DHE prime size in bits */
-    tlsa_blob dh_p;         /* DHE prime */
-    tlsa_blob dh_g;         /* DHE generator */
+    uint8_t kind;            /* enum tlsa_kex_kind */
+    uint16_t group;          /* ECDHE named group, TLS 1.3 key share group */
+    uint32_t dh_bits;        /* DHE prime size in bits */
+    tlsa_blob dh_p;          /* DHE prime */
+    tlsa_blob dh_g;          /* DHE generator */
     uint16_t ske_sig_scheme; /* ServerKeyExchange signature scheme (TLS 1.2), 0 when none */
     uint16_t cv_sig_scheme;  /* client CertificateVerify signature scheme (TLS 1.2/1.3) */
-    uint32_t public_len;    /* server ephemeral public value length */
-    uint32_t cke_len;       /* ClientKeyExchange exchange-key length */
+    uint32_t public_len;     /* server ephemeral public value length */
+    uint32_t cke_len;        /* ClientKeyExchange exchange-key length */
 } tlsa_kex;
 
 typedef struct tlsa_alert {
@@ -150,7 +150,7 @@ typedef struct tlsa_alert {
     bool encrypted; /* level/description unknown */
     uint8_t level;  /* 1 warning, 2 fatal */
     uint8_t description;
-    uint8_t step;   /* the step at which it arrived */
+    uint8_t step; /* the step at which it arrived */
 } tlsa_alert;
 
 /* A malformed structure or transport anomaly, kept as evidence for proto.malformed/incomplete. */
@@ -162,45 +162,49 @@ typedef struct tlsa_problem {
 } tlsa_problem;
 
 typedef struct tlsa_dir_stats {
-    uint64_t bytes;            /* TCP payload bytes delivered in order */
+    uint64_t bytes; /* TCP payload bytes delivered in order */
     uint32_t records;
     uint32_t encrypted_records;
-    uint64_t app_data_bytes;   /* ApplicationData record payload bytes */
+    uint64_t app_data_bytes; /* ApplicationData record payload bytes */
     uint32_t app_data_records;
-    uint32_t gaps;             /* holes in the stream (loss, snaplen truncation) */
+    uint32_t gaps; /* holes in the stream (loss, snaplen truncation) */
     uint64_t gap_bytes;
     uint32_t retransmissions;
     uint32_t overlaps_conflicting; /* overlapping segments whose bytes differed */
     uint32_t out_of_order;
-    bool ccs_seen;             /* ChangeCipherSpec sent (TLS ≤ 1.2) */
+    bool ccs_seen; /* ChangeCipherSpec sent (TLS ≤ 1.2) */
     bool finished_seen;
 } tlsa_dir_stats;
 
 enum tlsa_end_reason {
-    TLSA_END_EOF = 0, TLSA_END_FIN, TLSA_END_RST, TLSA_END_IDLE, TLSA_END_EVICTED,
+    TLSA_END_EOF = 0,
+    TLSA_END_FIN,
+    TLSA_END_RST,
+    TLSA_END_IDLE,
+    TLSA_END_EVICTED,
 };
 
 typedef struct tlsa_conn {
-    uint32_t index;        /* index of the TLS connection in its input, from 0, in first-frame order */
+    uint32_t index; /* index of the TLS connection in its input, from 0, in first-frame order */
     tlsa_endpoint client, server;
-    bool roles_guessed;    /* neither SYN nor hello told who is the client */
-    bool mid_stream;       /* no SYN seen */
+    bool roles_guessed; /* neither SYN nor hello told who is the client */
+    bool mid_stream;    /* no SYN seen */
     uint64_t first_frame, last_frame;
     tlsa_time first_ts, last_ts;
     uint64_t prelude_bytes; /* plaintext before TLS (STARTTLS) in the client direction */
 
-    uint16_t version;      /* negotiated version, 0 unknown */
-    uint16_t suite;        /* selected cipher suite, 0xFFFF... none: see has_suite */
+    uint16_t version; /* negotiated version, 0 unknown */
+    uint16_t suite;   /* selected cipher suite, 0xFFFF... none: see has_suite */
     bool has_suite;
-    bool resumed;          /* abbreviated handshake / PSK */
-    bool complete;         /* both Finished seen (or encrypted equivalents) */
+    bool resumed;  /* abbreviated handshake / PSK */
+    bool complete; /* both Finished seen (or encrypted equivalents) */
     bool client_auth_requested;
-    bool early_data;       /* TLS 1.3 0-RTT data seen or accepted */
-    bool heartbleed;       /* heartbeat request longer than its record */
+    bool early_data; /* TLS 1.3 0-RTT data seen or accepted */
+    bool heartbleed; /* heartbeat request longer than its record */
     uint64_t heartbleed_frame;
-    uint8_t end_reason;    /* enum tlsa_end_reason */
-    uint8_t last_step;     /* the last step reached */
-    uint16_t handshakes;   /* 1 + renegotiations seen */
+    uint8_t end_reason;  /* enum tlsa_end_reason */
+    uint8_t last_step;   /* the last step reached */
+    uint16_t handshakes; /* 1 + renegotiations seen */
 
     tlsa_client_hello ch;
     tlsa_server_hello sh;
@@ -223,19 +227,20 @@ typedef struct tlsa_conn {
     uint8_t cv_check;          /* TLS 1.3 server CertificateVerify: 0 not checked, 1 valid, 2 bad */
     uint16_t finished_verified; /* Finished messages that matched, over all handshakes */
     bool pms_decrypted;         /* step 6 redone: RSA pre-master secret decrypted with the key */
-    bool keys_given;           /* keys were configured for this connection */
-    char keys_note[96];        /* why nothing was decrypted, e.g. "no key for this client random" */
+    bool keys_given;            /* keys were configured for this connection */
+    char keys_note[96]; /* why nothing was decrypted, e.g. "no key for this client random" */
 
     /* Filled by the audit (audit.h) before the faces see the record. */
     tlsa_cert_info *server_certs; /* server_chain.n entries */
     tlsa_cert_info *client_certs;
-    char chain_verdict[160];      /* "verified to CN=…" or the reason it did not verify */
+    char chain_verdict[160]; /* "verified to CN=…" or the reason it did not verify */
     tlsa_finding *findings;
     uint32_t n_findings;
 } tlsa_conn;
 
 /* Names for display. Never NULL. */
-TLSA_API const char *tlsa_version_name(uint16_t v);     /* "TLS 1.2", "SSL 3.0", "0x7f14" → "TLS 1.3 (draft 20)" */
+TLSA_API const char *
+tlsa_version_name(uint16_t v); /* "TLS 1.2", "SSL 3.0", "0x7f14" → "TLS 1.3 (draft 20)" */
 TLSA_API const char *tlsa_message_name(uint8_t hs_type); /* RFC names, design §5 */
 TLSA_API const char *tlsa_step_explain(const tlsa_conn *c, const tlsa_step *s); /* one line */
 /* "ECDHE x25519", "RSA", "DHE 1024", "TLS 1.3 x25519", "none (resumed)"; buf 64 bytes. */

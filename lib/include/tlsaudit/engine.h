@@ -10,27 +10,27 @@
 
 /* libpcap DLT_/LINKTYPE_ values understood by tlsa_engine_packet. */
 enum {
-    TLSA_LINK_NULL = 0,         /* BSD loopback */
+    TLSA_LINK_NULL = 0, /* BSD loopback */
     TLSA_LINK_ETHERNET = 1,
-    TLSA_LINK_RAW = 12,         /* DLT_RAW on Linux/most BSDs: IPv4 or IPv6 */
+    TLSA_LINK_RAW = 12, /* DLT_RAW on Linux/most BSDs: IPv4 or IPv6 */
     TLSA_LINK_RAW_OPENBSD = 14,
-    TLSA_LINK_LOOP = 108,       /* OpenBSD loopback (network byte order family) */
+    TLSA_LINK_LOOP = 108, /* OpenBSD loopback (network byte order family) */
     TLSA_LINK_LINUX_SLL = 113,
-    TLSA_LINK_RAW_LT = 101,     /* LINKTYPE_RAW */
+    TLSA_LINK_RAW_LT = 101, /* LINKTYPE_RAW */
     TLSA_LINK_IPV4 = 228,
     TLSA_LINK_IPV6 = 229,
     TLSA_LINK_LINUX_SLL2 = 276,
 };
 
 typedef struct tlsa_limits {
-    uint32_t max_flows;           /* live TCP flows; oldest is finished when exceeded */
-    uint32_t max_flow_buffer;     /* out-of-order bytes buffered per direction */
-    uint32_t max_message;         /* largest handshake message accepted */
-    uint32_t max_certs;           /* certificates kept per chain */
-    uint32_t max_steps;           /* steps kept per connection */
-    uint32_t max_extensions;      /* extensions parsed per message */
-    uint32_t max_problems;        /* problems kept per connection */
-    uint32_t idle_timeout;        /* seconds of capture time without packets; 0 = never */
+    uint32_t max_flows;       /* live TCP flows; oldest is finished when exceeded */
+    uint32_t max_flow_buffer; /* out-of-order bytes buffered per direction */
+    uint32_t max_message;     /* largest handshake message accepted */
+    uint32_t max_certs;       /* certificates kept per chain */
+    uint32_t max_steps;       /* steps kept per connection */
+    uint32_t max_extensions;  /* extensions parsed per message */
+    uint32_t max_problems;    /* problems kept per connection */
+    uint32_t idle_timeout;    /* seconds of capture time without packets; 0 = never */
 } tlsa_limits;
 
 /* Defaults: 65536 flows, 1 MiB per direction, 256 KiB messages, 32 certificates, 256 steps,
@@ -68,11 +68,11 @@ typedef struct tlsa_engine_config {
 typedef struct tlsa_engine_stats {
     uint64_t packets, bytes;
     uint64_t tcp_segments;
-    uint64_t skipped_packets;    /* not IPv4/IPv6 TCP */
-    uint64_t bad_packets;        /* damaged headers */
-    uint64_t ip_fragments;       /* IPv4/IPv6 fragments (not reassembled) */
+    uint64_t skipped_packets; /* not IPv4/IPv6 TCP */
+    uint64_t bad_packets;     /* damaged headers */
+    uint64_t ip_fragments;    /* IPv4/IPv6 fragments (not reassembled) */
     uint64_t flows, tls_connections;
-    uint64_t flows_evicted;      /* finished early because of max_flows */
+    uint64_t flows_evicted; /* finished early because of max_flows */
     uint32_t live_flows, peak_flows;
     uint64_t buffered_bytes, peak_buffered_bytes;
     uint32_t unsupported_linktype; /* last unsupported link type seen, 0 none */
@@ -96,12 +96,12 @@ TLSA_API tlsa_err tlsa_engine_packet(tlsa_engine *e, int linktype, tlsa_time ts,
 enum { TLSA_TCP_FIN = 0x01, TLSA_TCP_SYN = 0x02, TLSA_TCP_RST = 0x04, TLSA_TCP_ACK = 0x10 };
 typedef struct tlsa_segment {
     tlsa_endpoint src, dst;
-    uint32_t seq;       /* raw sequence number */
+    uint32_t seq; /* raw sequence number */
     uint32_t ack;
-    uint8_t flags;      /* TLSA_TCP_* */
+    uint8_t flags; /* TLSA_TCP_* */
     const uint8_t *payload;
-    uint32_t caplen;    /* payload bytes present */
-    uint32_t len;       /* payload length on the wire (tcp.len); > caplen when truncated */
+    uint32_t caplen; /* payload bytes present */
+    uint32_t len;    /* payload length on the wire (tcp.len); > caplen when truncated */
     uint64_t frame;
     tlsa_time ts;
 } tlsa_segment;

@@ -21,21 +21,21 @@ typedef enum tlsa_severity {
       "RFC 5280 §4.1.2.5")                                                                         \
     X(CERT_SELF_SIGNED, "cert.self_signed", HIGH, "self-signed server certificate",                \
       "RFC 5280 §6.1")                                                                             \
-    X(CERT_UNTRUSTED, "cert.untrusted", HIGH, "certificate chain does not verify to a trusted root",\
-      "RFC 5280 §6")                                                                               \
+    X(CERT_UNTRUSTED, "cert.untrusted", HIGH,                                                      \
+      "certificate chain does not verify to a trusted root", "RFC 5280 §6")                        \
     X(CERT_HOSTNAME_MISMATCH, "cert.hostname_mismatch", HIGH,                                      \
-      "certificate does not cover the requested host name", "RFC 6125 §6")                        \
+      "certificate does not cover the requested host name", "RFC 6125 §6")                         \
     X(CERT_WEAK_KEY, "cert.weak_key", HIGH, "weak certificate key", "NIST SP 800-131A Rev. 2")     \
     X(CERT_WEAK_SIGNATURE, "cert.weak_signature", HIGH, "certificate signed with MD5 or SHA-1",    \
       "CA/B Forum Baseline Requirements §7.1.3")                                                   \
     X(CERT_VALIDITY_TOO_LONG, "cert.validity_too_long", MEDIUM,                                    \
-      "certificate lifetime exceeds the CA/B Forum maximum", "CA/B Forum Ballot SC-081v3")        \
+      "certificate lifetime exceeds the CA/B Forum maximum", "CA/B Forum Ballot SC-081v3")         \
     X(CERT_NO_SAN, "cert.no_san", MEDIUM, "certificate has no subjectAltName",                     \
       "RFC 6125 §6.4.4; CA/B Forum BR §7.1.2.7.12")                                                \
-    X(CERT_LEAF_IS_CA, "cert.leaf_is_ca", MEDIUM, "server certificate is a CA certificate",       \
+    X(CERT_LEAF_IS_CA, "cert.leaf_is_ca", MEDIUM, "server certificate is a CA certificate",        \
       "RFC 5280 §4.2.1.9")                                                                         \
     X(CERT_BAD_USAGE, "cert.bad_usage", MEDIUM,                                                    \
-      "certificate key usage does not allow TLS server authentication", "RFC 5280 §4.2.1.12")     \
+      "certificate key usage does not allow TLS server authentication", "RFC 5280 §4.2.1.12")      \
     X(CERT_CHAIN_ORDER, "cert.chain_order", LOW, "certificate chain not sent in issuing order",    \
       "RFC 8446 §4.4.2; RFC 5246 §7.4.2")                                                          \
     X(CERT_NOT_VISIBLE, "cert.not_visible", INFO, "certificate encrypted (TLS 1.3) and no keys",   \
@@ -54,7 +54,7 @@ typedef enum tlsa_severity {
     X(CIPHER_3DES, "cipher.3des", HIGH, "3DES cipher suite (SWEET32)", "CVE-2016-2183")            \
     X(CIPHER_CBC, "cipher.cbc", LOW, "CBC-mode cipher suite (Lucky13, BEAST)",                     \
       "CVE-2013-0169; CVE-2011-3389")                                                              \
-    X(CIPHER_NO_PFS, "cipher.no_pfs", MEDIUM, "key exchange without forward secrecy",             \
+    X(CIPHER_NO_PFS, "cipher.no_pfs", MEDIUM, "key exchange without forward secrecy",              \
       "RFC 7525 §4.1; RFC 9325 §4.1")                                                              \
     X(CIPHER_POLICY, "cipher.policy", MEDIUM, "cipher suite outside the policy profile",           \
       "Mozilla Server Side TLS")                                                                   \
@@ -65,8 +65,7 @@ typedef enum tlsa_severity {
       "RFC 8422; Mozilla Server Side TLS")                                                         \
     X(KEX_NO_PQ, "kex.no_pq", INFO, "TLS 1.3 without a post-quantum hybrid key exchange",          \
       "draft-ietf-tls-ecdhe-mlkem")                                                                \
-    X(SIG_WEAK_HASH, "sig.weak_hash", MEDIUM, "handshake signature uses MD5 or SHA-1",             \
-      "RFC 9155")                                                                                  \
+    X(SIG_WEAK_HASH, "sig.weak_hash", MEDIUM, "handshake signature uses MD5 or SHA-1", "RFC 9155") \
     X(PROTO_INSECURE_RENEGOTIATION, "proto.insecure_renegotiation", HIGH,                          \
       "secure renegotiation not supported", "RFC 5746; CVE-2009-3555")                             \
     X(PROTO_RENEGOTIATION, "proto.renegotiation", LOW, "renegotiation happened", "RFC 5746")       \
@@ -74,7 +73,7 @@ typedef enum tlsa_severity {
       "CVE-2012-4929")                                                                             \
     X(PROTO_HEARTBEAT, "proto.heartbeat", LOW, "heartbeat extension negotiated", "RFC 6520")       \
     X(PROTO_HEARTBLEED, "proto.heartbleed", CRITICAL,                                              \
-      "heartbeat request longer than its record (Heartbleed)", "CVE-2014-0160")                   \
+      "heartbeat request longer than its record (Heartbleed)", "CVE-2014-0160")                    \
     X(PROTO_NO_EMS, "proto.no_ems", LOW, "TLS 1.2 without extended master secret",                 \
       "RFC 7627; CVE-2014-1295")                                                                   \
     X(PROTO_NO_SNI, "proto.no_sni", LOW, "ClientHello without server_name", "RFC 6066 §3")         \
@@ -90,7 +89,7 @@ typedef enum tlsa_severity {
     X(PROTO_MALFORMED, "proto.malformed", MEDIUM, "malformed TLS record or handshake message",     \
       "RFC 8446 §6.2")                                                                             \
     X(HANDSHAKE_FINISHED_MISMATCH, "handshake.finished_mismatch", CRITICAL,                        \
-      "Finished does not match the handshake transcript", "RFC 8446 §4.4.4; RFC 5246 §7.4.9")     \
+      "Finished does not match the handshake transcript", "RFC 8446 §4.4.4; RFC 5246 §7.4.9")      \
     X(HANDSHAKE_CERTIFICATE_VERIFY_INVALID, "handshake.certificate_verify_invalid", CRITICAL,      \
       "CertificateVerify does not verify with the certificate key", "RFC 8446 §4.4.3")
 

@@ -46,7 +46,8 @@ typedef enum tlsa_dir { TLSA_FROM_CLIENT = 0, TLSA_FROM_SERVER = 1 } tlsa_dir;
 TLSA_API bool tlsa_u16_list_has(const tlsa_u16_list *l, uint16_t v);
 /* "192.0.2.1" or "2001:db8::1"; buf needs 46 bytes. Returns buf. */
 TLSA_API char *tlsa_addr_str(const tlsa_addr *a, char *buf, size_t size);
-/* RFC 3339 UTC with microseconds when non-zero: "2024-05-01T12:00:00.123456Z"; buf needs 32 bytes. */
+/* RFC 3339 UTC with microseconds when non-zero: "2024-05-01T12:00:00.123456Z"; buf needs 32 bytes.
+ */
 TLSA_API char *tlsa_time_str(tlsa_time t, char *buf, size_t size);
 
 #endif
