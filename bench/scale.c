@@ -1,12 +1,13 @@
 /* Scales a base capture of real handshakes into a large benchmark corpus: the base is repeated,
  * each copy with rewritten IPv4 addresses and ports so every flow stays distinct, IPv4 and TCP
- * checksums recomputed, timestamps moved forward. With --interleave K, K copies are merged packet
- * by packet so about K times the base's connections are open at once (loads the flow table).
+ * checksums recomputed, timestamps moved forward. With --interleave K, each base connection is
+ * replayed by K copies in lockstep, so K connections are open at once (loads the flow table).
  *
  *   scale BASE.pcap OUT.pcap TARGET_MB [--interleave K]
  *
  * The base must be Ethernet or raw IPv4 with IPv4/TCP only (bench/record-base.sh makes one). */
 #include <pcap/pcap.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -70,6 +71,69 @@ static void rewrite(uint8_t *d, uint32_t caplen, int l3, uint32_t copy) {
     tcp[17] = (uint8_t)tc;
 }
 
+static void shift(struct pcap_pkthdr *h, double off) {
+    long sec = (long)off;
+    h->ts.tv_sec += sec;
+    h->ts.tv_usec += (long)((off - sec) * 1e6);
+    if (h->ts.tv_usec >= 1000000) {
+        h->ts.tv_sec++;
+        h->ts.tv_usec -= 1000000;
+    }
+}
+
+/* The TCP port pair of a packet (0 when it is not IPv4/TCP). */
+static uint32_t port_pair(const pkt *p, int l3) {
+    if (p->h.caplen < (uint32_t)l3 + 24)
+        return 0;
+    const uint8_t *ip = p->data + l3;
+    unsigned ihl = (ip[0] & 15) * 4u;
+    if ((ip[0] >> 4) != 4 || ip[9] != 6 || p->h.caplen < (uint32_t)l3 + ihl + 4)
+        return 0;
+    unsigned a = (unsigned)(ip[ihl] << 8 | ip[ihl + 1]),
+             b = (unsigned)(ip[ihl + 2] << 8 | ip[ihl + 3]);
+    return a < b ? (uint32_t)(a << 16 | b) : (uint32_t)(b << 16 | a);
+}
+
+/* Interleaved mode: the base's connections one after the other, each replayed by `inter` copies
+ * in lockstep (packet i of every copy, then packet i+1 ...), so `inter` connections are open at
+ * once. Returns the bytes written. */
+static uint64_t interleave(const pkt *base, size_t n, pcap_dumper_t *out, uint8_t *buf, int l3,
+                           uint32_t inter, uint64_t target) {
+    /* Number the connections by first appearance: conn[i] for packet i. */
+    uint32_t *pairs = malloc(n * sizeof *pairs), *conn = malloc(n * sizeof *conn);
+    size_t nconn = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t pp = port_pair(&base[i], l3);
+        size_t c = 0;
+        while (c < nconn && pairs[c] != pp)
+            c++;
+        if (c == nconn)
+            pairs[nconn++] = pp;
+        conn[i] = (uint32_t)c;
+    }
+    uint64_t written = 24;
+    for (uint32_t round = 0; written < target; round++) {
+        for (size_t c = 0; c < nconn && written < target; c++) {
+            for (size_t i = 0; i < n; i++) {
+                if (conn[i] != c)
+                    continue;
+                for (uint32_t k = 0; k < inter; k++) {
+                    struct pcap_pkthdr hh = base[i].h;
+                    uint32_t len = hh.caplen > 65536 ? 65536 : hh.caplen;
+                    memcpy(buf, base[i].data, len);
+                    rewrite(buf, len, l3, round * inter + k);
+                    shift(&hh, round * 3600.0 + k * 1e-6);
+                    pcap_dump((u_char *)out, &hh, buf);
+                    written += 16 + len;
+                }
+            }
+        }
+    }
+    free(pairs);
+    free(conn);
+    return written;
+}
+
 int main(int argc, char **argv) {
     if (argc < 4) {
         fprintf(stderr, "usage: scale BASE.pcap OUT.pcap TARGET_MB [--interleave K]\n");
@@ -127,27 +191,21 @@ int main(int argc, char **argv) {
     struct timeval t0 = base[0].h.ts;
     double span = (double)(base[n - 1].h.ts.tv_sec - t0.tv_sec) +
                   (base[n - 1].h.ts.tv_usec - t0.tv_usec) / 1e6 + 0.001;
-    while (written < target) {
-        /* One round: `inter` copies interleaved packet by packet. */
+    if (inter > 1) {
+        written = interleave(base, n, out, buf, l3, inter, target);
+        copy = inter;
+    }
+    while (inter == 1 && written < target) {
         for (size_t i = 0; i < n && written < target + base_bytes; i++) {
-            for (uint32_t k = 0; k < inter; k++) {
-                struct pcap_pkthdr hh = base[i].h;
-                uint32_t len = hh.caplen > 65536 ? 65536 : hh.caplen;
-                memcpy(buf, base[i].data, len);
-                rewrite(buf, len, l3, copy + k);
-                double off = (copy / inter) * span + k * 1e-6;
-                long sec = (long)off;
-                hh.ts.tv_sec += sec;
-                hh.ts.tv_usec += (long)((off - sec) * 1e6);
-                if (hh.ts.tv_usec >= 1000000) {
-                    hh.ts.tv_sec++;
-                    hh.ts.tv_usec -= 1000000;
-                }
-                pcap_dump((u_char *)out, &hh, buf);
-                written += 16 + len;
-            }
+            struct pcap_pkthdr hh = base[i].h;
+            uint32_t len = hh.caplen > 65536 ? 65536 : hh.caplen;
+            memcpy(buf, base[i].data, len);
+            rewrite(buf, len, l3, copy);
+            shift(&hh, copy * span);
+            pcap_dump((u_char *)out, &hh, buf);
+            written += 16 + len;
         }
-        copy += inter;
+        copy++;
     }
     pcap_dump_close(out);
     printf("scale: %u copies of %zu packets, %llu MB\n", copy, n,

@@ -37,8 +37,8 @@ typedef struct tlsa_side {
     uint32_t rec_len;
     bool rec_v2;
     uint64_t rec_start; /* stream offset of the record header */
-    uint8_t *body;      /* TLSA_MAX_RECORD bytes, allocated on first use */
-    size_t body_n;
+    uint8_t *body;      /* the record being collected; grows to the largest record seen */
+    size_t body_n, body_cap;
     uint64_t skip_left; /* encrypted payload bytes still to pass over */
     bool encrypted;     /* this side's records are protected from now on */
     bool rec_keys;      /* this protected record is collected whole, to be decrypted */

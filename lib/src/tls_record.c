@@ -31,6 +31,24 @@ static void keep_tail(tlsa_side *s, const uint8_t *p, size_t n) {
     s->tail_n = (uint8_t)(keep + n);
 }
 
+/* Room for a body of len bytes. The buffer grows with the records seen rather than starting at
+ * the 18 KB maximum: with thousands of connections open, most only ever carry small records. */
+static bool body_room(tlsa_side *s, size_t len) {
+    if (len <= s->body_cap && s->body)
+        return true;
+    size_t cap = s->body_cap ? s->body_cap : 512;
+    while (cap < len)
+        cap *= 2;
+    if (cap > TLSA_MAX_RECORD)
+        cap = TLSA_MAX_RECORD;
+    uint8_t *b = realloc(s->body, cap);
+    if (!b)
+        return false;
+    s->body = b;
+    s->body_cap = cap;
+    return true;
+}
+
 /* Hand the finished record to the state machine and get ready for the next header. */
 static void emit(tlsa_tls *t, int side, tlsa_side *s) {
     tlsa_rec r = {
@@ -165,14 +183,11 @@ size_t tlsa_rl_feed(tlsa_tls *t, int side, const uint8_t *data, size_t len) {
                 lose_sync(s);
                 return in.pos;
             }
-            if (s->rl_state == TLSA_RL_BODY && !s->body) {
-                s->body = malloc(TLSA_MAX_RECORD);
-                if (!s->body) {
-                    tlsa_tls_problem(t, side, TLSA_E_NO_MEMORY, "record buffer");
-                    s->rl_state = TLSA_RL_SKIP;
-                    s->rec_keys = false;
-                    s->skip_left = s->rec_len;
-                }
+            if (s->rl_state == TLSA_RL_BODY && !body_room(s, s->rec_len)) {
+                tlsa_tls_problem(t, side, TLSA_E_NO_MEMORY, "record buffer");
+                s->rl_state = TLSA_RL_SKIP;
+                s->rec_keys = false;
+                s->skip_left = s->rec_len;
             }
             if (s->rec_len == 0)
                 emit(t, side, s);
