@@ -29,7 +29,8 @@ if [ -f "$build/plugin/tlsaudit.so" ]; then
     cp "$build/plugin/tlsaudit.so" "$plugin_home/.local/lib/wireshark/plugins/4.0/epan/"
     chmod -R a+rX "$plugin_home"
 fi
-as_user() { setpriv --reuid=nobody --regid=nogroup --clear-groups env HOME="$1" "${@:2}"; }
+# tshark ignores personal plugins for root: run it as nobody with a HOME holding the plugin.
+as_user=(setpriv --reuid=nobody --regid=nogroup --clear-groups env)
 
 # measure NAME CMD... → "seconds maxrss_kb" (median wall time over $runs runs)
 measure() {
@@ -38,7 +39,8 @@ measure() {
     local times=() rss=0
     for _ in $(seq "$runs"); do
         local out
-        out=$( { /usr/bin/time -f '%e %M' "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -1)
+        /usr/bin/time -o "$timefile" -f '%e %M' "$@" >/dev/null 2>/dev/null || true
+        out=$(tail -1 "$timefile")
         times+=("${out% *}")
         local r=${out#* }
         [ "$r" -gt "$rss" ] && rss=$r
@@ -48,6 +50,7 @@ measure() {
     echo "$med $rss"
 }
 
+timefile=$(mktemp)
 printf '# tlsaudit benchmark, %s, %s, %s cores, %s runs (median)\n' "$(date -u +%F)" \
     "$(uname -m)" "$(nproc)" "$runs"
 printf '| file | tool | wall s | MB/s | Mpkt/s | handshakes/s | peak RSS MB | x floor |\n'
@@ -76,9 +79,9 @@ for f in "${files[@]}"; do
         if [ -n "$plugin_home" ]; then
             empty=$(mktemp -d)
             chmod 755 "$empty"
-            read -r s0 r < <(measure tshark as_user "$empty" "${tsh[@]}")
+            read -r s0 r < <(measure tshark "${as_user[@]}" HOME="$empty" "${tsh[@]}")
             row "tshark -Y tls.handshake" "$s0" "$r"
-            read -r s1 r < <(measure tshark_plugin as_user "$plugin_home" "${tsh[@]}")
+            read -r s1 r < <(measure tshark_plugin "${as_user[@]}" HOME="$plugin_home" "${tsh[@]}")
             row "tshark + tlsaudit plugin" "$s1" "$r"
             awk -v a="$s0" -v b="$s1" 'BEGIN { printf "| | plugin overhead | %.1f %% | | | | | |\n", (b - a) / a * 100 }'
             rm -rf "$empty"
@@ -97,3 +100,4 @@ for f in "${files[@]}"; do
     fi
 done
 [ -n "$plugin_home" ] && rm -rf "$plugin_home"
+rm -f "$timefile"

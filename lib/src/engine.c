@@ -35,6 +35,7 @@ void tlsa_limits_default(tlsa_limits *l) {
     if (!l)
         return;
     l->max_flows = 65536;
+    l->max_total_buffer = 64u * 1024 * 1024;
     l->max_flow_buffer = 1024 * 1024;
     l->max_message = 256 * 1024;
     l->max_certs = 32;
@@ -230,6 +231,14 @@ tlsa_err tlsa_engine_segment(tlsa_engine *e, const tlsa_segment *seg) {
             tlsa_rsm_mute(&f->rsm); /* stop feeding; FIN/RST tracking goes on */
         }
         update_buffered(e, f);
+    }
+    /* All flows together stay under max_total_buffer: finish the least recently active ones
+     * (reported as evicted, never dropped) until the bytes they hold fit. */
+    while (e->cfg.limits.max_total_buffer &&
+           e->rsm_buffered + e->tls_buffered > e->cfg.limits.max_total_buffer &&
+           e->flows.open_lru.head && e->flows.open_lru.head != f) {
+        e->flows.evicted++;
+        tlsa_flows_end(&e->flows, e->flows.open_lru.head, TLSA_END_EVICTED);
     }
     tlsa_flows_after(&e->flows, f);
     return err;

@@ -347,6 +347,45 @@ static void test_syn_flood_bounded(void) {
     tlsa_engine_free(e);
 }
 
+/* 100 flows each holding 1000 out-of-order bytes (the first 100 never arrive) against a total
+ * budget of 64 KiB: the oldest flows are finished to stay under it, never more is held. */
+static void test_total_buffer_bounded(void) {
+    tlsa_engine_config cfg;
+    memset(&cfg, 0, sizeof cfg);
+    tlsa_limits_default(&cfg.limits);
+    cfg.limits.max_total_buffer = 64 * 1024;
+    cfg.on_conn = on_conn;
+    nseen = 0;
+    tlsa_engine *e = tlsa_engine_new(&cfg);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+    static char data[1001];
+    memset(data, 'A', 1000);
+    uint8_t p[1100];
+    tlsa_engine_stats st;
+    uint64_t worst = 0, frame = 0;
+    for (uint16_t i = 0; i < 100; i++) {
+        tlsa_time ts = {1000 + i, 0};
+        size_t n = raw_tcp(p, (uint16_t)(20000 + i), TLSA_TCP_SYN, 5000, NULL);
+        CU_ASSERT_EQUAL(
+            tlsa_engine_packet(e, TLSA_LINK_IPV4, ts, ++frame, p, (uint32_t)n, (uint32_t)n),
+            TLSA_E_OK);
+        n = raw_tcp(p, (uint16_t)(20000 + i), TLSA_TCP_ACK, 5001 + 100, data);
+        CU_ASSERT_EQUAL(
+            tlsa_engine_packet(e, TLSA_LINK_IPV4, ts, ++frame, p, (uint32_t)n, (uint32_t)n),
+            TLSA_E_OK);
+        tlsa_engine_get_stats(e, &st);
+        if (st.buffered_bytes > worst)
+            worst = st.buffered_bytes;
+    }
+    CU_ASSERT(worst <= 64 * 1024);
+    CU_ASSERT(worst > 60 * 1000); /* the budget is used, not refused early */
+    CU_ASSERT_EQUAL(st.flows_evicted, 100 - 64 * 1024 / 1000);
+    tlsa_engine_flush(e);
+    tlsa_engine_get_stats(e, &st);
+    CU_ASSERT_EQUAL(st.buffered_bytes, 0);
+    tlsa_engine_free(e);
+}
+
 static void test_counters(void) {
     tlsa_engine *e = make(0);
     uint8_t p[128];
@@ -575,8 +614,9 @@ TLSA_TEST_MAIN("engine", {"default limits", test_limits_default},
                {"out-of-order capture", test_out_of_order_capture},
                {"segment path, reordered and retransmitted", test_segment_path_reordered},
                {"eviction is reported; index numbering", test_eviction_and_index},
-               {"SYN flood stays bounded", test_syn_flood_bounded}, {"counters", test_counters},
-               {"non-TLS flows are not reported", test_not_tls},
+               {"SYN flood stays bounded", test_syn_flood_bounded},
+               {"all flows together stay under max_total_buffer", test_total_buffer_bounded},
+               {"counters", test_counters}, {"non-TLS flows are not reported", test_not_tls},
                {"snaplen truncation gives gaps", test_snaplen},
                {"every capture: ClientHello frames and connections as the oracle",
                 test_all_captures_vs_oracle})

@@ -23,18 +23,21 @@ enum {
 };
 
 typedef struct tlsa_limits {
-    uint32_t max_flows;       /* live TCP flows; oldest is finished when exceeded */
-    uint32_t max_flow_buffer; /* out-of-order bytes buffered per direction */
-    uint32_t max_message;     /* largest handshake message accepted */
-    uint32_t max_certs;       /* certificates kept per chain */
-    uint32_t max_steps;       /* steps kept per connection */
-    uint32_t max_extensions;  /* extensions parsed per message */
-    uint32_t max_problems;    /* problems kept per connection */
-    uint32_t idle_timeout;    /* seconds of capture time without packets; 0 = never */
+    uint32_t max_flows;        /* live TCP flows; oldest is finished when exceeded */
+    uint32_t max_flow_buffer;  /* out-of-order bytes buffered per direction */
+    uint32_t max_message;      /* largest handshake message accepted */
+    uint32_t max_certs;        /* certificates kept per chain */
+    uint32_t max_steps;        /* steps kept per connection */
+    uint32_t max_extensions;   /* extensions parsed per message */
+    uint32_t max_problems;     /* problems kept per connection */
+    uint32_t idle_timeout;     /* seconds of capture time without packets; 0 = never */
+    uint64_t max_total_buffer; /* bytes buffered for all flows together (out-of-order data,
+                                  partial records and messages); the least recently active
+                                  flows are finished (reported, EVICTED) to stay under it */
 } tlsa_limits;
 
 /* Defaults: 65536 flows, 1 MiB per direction, 256 KiB messages, 32 certificates, 256 steps,
- * 256 extensions, 32 problems, 600 s idle. */
+ * 256 extensions, 32 problems, 600 s idle, 64 MiB buffered in all. */
 TLSA_API void tlsa_limits_default(tlsa_limits *l);
 
 typedef struct tlsa_engine tlsa_engine;
