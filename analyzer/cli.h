@@ -86,7 +86,9 @@ typedef struct cli_conn_sum {
     uint32_t n_findings;
     cli_cert_sum *certs; /* server chain */
     uint32_t n_certs;
-    char *block; /* rendered text block (text format) */
+    FILE *block_file; /* the rendered text block (text format) lives in this spill file... */
+    long block_off;   /* ...at this offset, so big inputs do not hold every block in memory */
+    size_t block_len;
 } cli_conn_sum;
 
 /* ---- one input's results, filled by a job, emitted in input order ---- */
@@ -100,6 +102,7 @@ typedef struct cli_file {
     tlsa_buf err;                   /* diagnostics, printed to stderr in order */
     cli_conn_sum *conns;
     size_t n_conns, cap_conns;
+    FILE *spill; /* text format: the connections' rendered blocks (tmpfile) */
     uint64_t packets, bytes;
     uint32_t sev_counts[5]; /* shown findings by severity */
     int worst;              /* worst severity of all findings, -1 none */

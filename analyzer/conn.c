@@ -131,7 +131,16 @@ void cli_on_conn(tlsa_conn *c, void *user) {
             if (s) {
                 tlsa_buf blk = {0};
                 cli_text_conn(&blk, o, file, &view);
-                s->block = blk.data; /* owned by the summary now */
+                if (!f->spill)
+                    f->spill = tmpfile();
+                if (f->spill && blk.len && fseek(f->spill, 0, SEEK_END) == 0) {
+                    s->block_off = ftell(f->spill);
+                    if (s->block_off >= 0 && fwrite(blk.data, 1, blk.len, f->spill) == blk.len) {
+                        s->block_file = f->spill;
+                        s->block_len = blk.len;
+                    }
+                }
+                tlsa_buf_free(&blk);
             }
             break;
         }
@@ -158,8 +167,10 @@ void cli_file_free(cli_file *f) {
             free(s->certs[j].issuer);
         }
         free(s->certs);
-        free(s->block);
     }
+    if (f->spill)
+        fclose(f->spill);
+    f->spill = NULL;
     free(f->conns);
     f->conns = NULL;
     f->n_conns = f->cap_conns = 0;

@@ -289,6 +289,21 @@ static void put_counts(tlsa_buf *b, const cli_count *v, uint32_t n, bool suites)
     tlsa_buf_puts(b, "\n");
 }
 
+/* Copies a connection's block back from its spill file. */
+static void put_block(tlsa_buf *b, const cli_conn_sum *c) {
+    if (!c->block_file || !c->block_len || fseek(c->block_file, c->block_off, SEEK_SET) != 0)
+        return;
+    char chunk[4096];
+    size_t left = c->block_len;
+    while (left > 0) {
+        size_t n = fread(chunk, 1, left < sizeof chunk ? left : sizeof chunk, c->block_file);
+        if (n == 0)
+            break;
+        tlsa_buf_put(b, chunk, n);
+        left -= n;
+    }
+}
+
 static void server_block(tlsa_buf *b, const cli_opts *o, const cli_server *sv) {
     on(b, o, C_BOLD);
     tlsa_buf_printf(b, "%s", sv->addr);
@@ -359,8 +374,7 @@ void cli_text_report(FILE *out, const cli_opts *o, const cli_servers *s, const c
         const cli_server *sv = &s->v[i];
         server_block(&b, o, sv);
         for (uint32_t j = 0; j < sv->n_conns; j++)
-            if (sv->conns[j]->block)
-                tlsa_buf_puts(&b, sv->conns[j]->block);
+            put_block(&b, sv->conns[j]);
         fwrite(b.data, 1, b.len, out);
         tlsa_buf_reset(&b);
     }
