@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# A fuzzing campaign: every libFuzzer target for MINUTES minutes (default 30), two at a time,
-# each starting from the committed corpus plus what earlier campaigns found (kept in
+# A fuzzing campaign: every libFuzzer target for MINUTES minutes (default 30), JOBS at a time
+# (default 2), each starting from the committed corpus plus what earlier campaigns found (kept in
 # build-fuzz/corpus/). Crashes land in tests/fuzz/crashes/<target>/; add each one, once fixed,
 # to tests/fuzz/corpus/<target>/ so the replay test keeps it fixed.
 #   CC=clang cmake -S . -B build-fuzz -DTLSA_FUZZ=ON -DTLSA_BUILD_PLUGIN=OFF
@@ -25,10 +25,11 @@ run_one() {
 }
 
 running=0
+parallel=${JOBS:-2} # targets at once (the machine has 2 cores)
 for t in "${targets[@]}"; do
     run_one "$t" &
     running=$((running + 1))
-    if [ $running -ge 2 ]; then
+    if [ $running -ge "$parallel" ]; then
         wait -n
         running=$((running - 1))
     fi
