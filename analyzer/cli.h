@@ -35,6 +35,7 @@ typedef struct cli_opts {
     bool color;               /* decided in main: terminal, NO_COLOR, format */
     const char *keylog_file;  /* --keylog */
     const char *rsa_key_file; /* --rsa-key */
+    const char *key_password; /* --key-password */
     tlsa_keylog *keylog;      /* loaded in main (keys.c); shared, so --jobs is 1 with keys */
     tlsa_rsa_key *rsa_key;
     uint8_t psk[64]; /* --psk */

@@ -47,7 +47,7 @@ int cli_keys_load(cli_opts *o) {
             o->jobs = 1;
     }
     if (o->rsa_key_file) {
-        tlsa_err e = tlsa_rsa_key_load_file(o->rsa_key_file, NULL, &o->rsa_key);
+        tlsa_err e = tlsa_rsa_key_load_file(o->rsa_key_file, o->key_password, &o->rsa_key);
         if (e != TLSA_E_OK) {
             fprintf(stderr, "tlsaudit: --rsa-key '%s' cannot be used: %s\n", o->rsa_key_file,
                     tlsa_strerror(e));

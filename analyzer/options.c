@@ -27,6 +27,7 @@ enum {
     OPT_MAX_FLOWS,
     OPT_KEYLOG,
     OPT_RSA_KEY,
+    OPT_KEY_PASSWORD,
     OPT_PSK,
     OPT_VERSION,
 };
@@ -51,6 +52,7 @@ static const struct option long_opts[] = {
     {"max-flows", required_argument, NULL, OPT_MAX_FLOWS},
     {"keylog", required_argument, NULL, OPT_KEYLOG},
     {"rsa-key", required_argument, NULL, OPT_RSA_KEY},
+    {"key-password", required_argument, NULL, OPT_KEY_PASSWORD},
     {"psk", required_argument, NULL, OPT_PSK},
     {"version", no_argument, NULL, OPT_VERSION},
     {"help", no_argument, NULL, 'h'},
@@ -88,8 +90,9 @@ static void usage(FILE *f) {
             "Keys (decrypt the handshake, never application data; check Finished):\n"
             "  --keylog FILE        NSS key log (SSLKEYLOGFILE format): TLS 1.3 secrets and\n"
             "                       CLIENT_RANDOM master secrets; bad lines are reported\n"
-            "  --rsa-key FILE       the server's RSA private key (PEM, PKCS#1 or PKCS#8, or\n"
-            "                       DER) for RSA key exchange\n"
+            "  --rsa-key FILE       the server's RSA private key (PEM, PKCS#1 or PKCS#8, DER,\n"
+            "                       or PKCS#12) for RSA key exchange\n"
+            "  --key-password PW    password of an encrypted --rsa-key (PEM or PKCS#12)\n"
             "  --psk HEX            pre-shared key (up to 64 bytes, hex) for plain PSK suites\n"
             "                       pcapng Decryption Secrets Blocks in an input are used for\n"
             "                       that input without any option; --keylog implies --jobs 1\n"
@@ -300,6 +303,9 @@ int cli_parse_options(int argc, char **argv, cli_opts *o) {
             break;
         case OPT_KEYLOG:
             o->keylog_file = optarg;
+            break;
+        case OPT_KEY_PASSWORD:
+            o->key_password = optarg;
             break;
         case OPT_RSA_KEY:
             o->rsa_key_file = optarg;

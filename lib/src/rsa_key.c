@@ -4,13 +4,16 @@
  *   struct { ProtocolVersion client_version; opaque random[46]; } PreMasterSecret;
  *
  * In TLS the encrypted value is a vector with a 2-byte length; SSL 3.0 sent it bare. Keys are
- * read with OpenSSL's decoders: PEM (PKCS#8, encrypted PKCS#8, PKCS#1) or DER. */
+ * read with OpenSSL's decoders: PEM (PKCS#8, encrypted PKCS#8, PKCS#1), DER, or PKCS#12. */
 #include <openssl/bio.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
+#include <openssl/pkcs12.h>
+#include <openssl/provider.h>
 #include <openssl/rsa.h>
 #include <openssl/x509.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -35,6 +38,28 @@ static int pass_cb(char *buf, int size, int rwflag, void *u) {
     return (int)n;
 }
 
+/* A PKCS#12 file (DER) with its password. Such files are often protected with RC2-40 or 3DES,
+ * which OpenSSL 3 keeps in its legacy provider: load it (beside the default one) on first use. */
+static EVP_PKEY *from_pkcs12(const uint8_t *buf, size_t len, const char *password) {
+    const unsigned char *p = buf;
+    PKCS12 *p12 = d2i_PKCS12(NULL, &p, (long)len);
+    if (!p12)
+        return NULL;
+    static bool providers;
+    if (!providers) {
+        providers = true;
+        (void)OSSL_PROVIDER_load(NULL, "default");
+        (void)OSSL_PROVIDER_load(NULL, "legacy");
+    }
+    EVP_PKEY *pkey = NULL;
+    X509 *cert = NULL;
+    if (!PKCS12_parse(p12, password ? password : "", &pkey, &cert, NULL))
+        pkey = NULL;
+    X509_free(cert);
+    PKCS12_free(p12);
+    return pkey;
+}
+
 tlsa_err tlsa_rsa_key_load_mem(const uint8_t *buf, size_t len, const char *password,
                                tlsa_rsa_key **out) {
     if (!buf || !out || len == 0 || len > RSA_KEY_FILE_MAX)
@@ -49,6 +74,8 @@ tlsa_err tlsa_rsa_key_load_mem(const uint8_t *buf, size_t len, const char *passw
         const unsigned char *p = buf;
         pkey = d2i_AutoPrivateKey(NULL, &p, (long)len);
     }
+    if (!pkey)
+        pkey = from_pkcs12(buf, len, password);
     ERR_clear_error(); /* failed decoding attempts leave entries on OpenSSL's queue */
     if (!pkey)
         return TLSA_E_BAD_KEY_FILE;

@@ -36,6 +36,7 @@ CASES=(
     "rsasnakeoil2.pcap|--rsa-key $K/rsasnakeoil2.key"
     "rsa-p-lt-q.pcap|--rsa-key $K/rsa-p-lt-q.key"
     "tls-renegotiation.pcap|--rsa-key $K/rsasnakeoil2.key"
+    "dmgr.pcapng|--rsa-key $K/key.p12 --key-password WebAS"
     "http2-data-reassembly.pcap|--keylog $K/http2-data-reassembly.keys"
     "http2-brotli.pcapng|"
     "http2_follow_multistream.pcapng|"
@@ -43,8 +44,8 @@ CASES=(
     "tls12-aes128ccm.pcap|--psk ca19e028a8a372ad2d325f950fcaceed"
     "tls12-aes256gcm.pcap|--psk ca19e028a8a372ad2d325f950fcaceed"
 )
-# Not run, with the reason: dmgr.pcapng (server key only as PKCS#12: not read), DTLS / QUIC /
-# EAP-TLS captures (not TLS over TCP), wireguard-ping-tcp-dsb (no TLS secrets).
+# Not run, with the reason: DTLS / QUIC / EAP-TLS captures (not TLS over TCP),
+# wireguard-ping-tcp-dsb (no TLS secrets).
 
 printf '%-34s %5s %9s %9s\n' capture conns decrypted finished
 for c in "${CASES[@]}"; do
