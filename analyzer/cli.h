@@ -103,7 +103,8 @@ typedef struct cli_file {
     tlsa_buf err;                   /* diagnostics, printed to stderr in order */
     cli_conn_sum *conns;
     size_t n_conns, cap_conns;
-    FILE *spill; /* text format: the connections' rendered blocks (tmpfile) */
+    FILE *spill; /* text format: where the connections' rendered blocks go (the worker's
+                    tmpfile, owned by main) */
     uint64_t packets, bytes;
     uint32_t sev_counts[5]; /* shown findings by severity */
     int worst;              /* worst severity of all findings, -1 none */

@@ -131,8 +131,6 @@ void cli_on_conn(tlsa_conn *c, void *user) {
             if (s) {
                 tlsa_buf blk = {0};
                 cli_text_conn(&blk, o, file, &view);
-                if (!f->spill)
-                    f->spill = tmpfile();
                 if (f->spill && blk.len && fseek(f->spill, 0, SEEK_END) == 0) {
                     s->block_off = ftell(f->spill);
                     if (s->block_off >= 0 && fwrite(blk.data, 1, blk.len, f->spill) == blk.len) {
@@ -168,9 +166,7 @@ void cli_file_free(cli_file *f) {
         }
         free(s->certs);
     }
-    if (f->spill)
-        fclose(f->spill);
-    f->spill = NULL;
+    f->spill = NULL; /* the worker's spill file: main closes it */
     free(f->conns);
     f->conns = NULL;
     f->n_conns = f->cap_conns = 0;

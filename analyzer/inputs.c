@@ -105,11 +105,14 @@ static void walk(cli_inputs *in, const char *dir, int depth) {
             } else if (S_ISREG(st.st_mode)) {
                 if (is_capture_name(names[i]))
                     add(in, names[i], (uint64_t)st.st_size);
-                else if (is_gz_capture_name(names[i]))
+                else if (is_gz_capture_name(names[i])) {
+                    /* An input that could not be read: exit 3, so a CI gate cannot pass on it. */
                     path_error(names[i],
                                "gzip-compressed captures cannot be read by libpcap; skipped "
                                "(decompress it with gunzip -k)",
                                NULL);
+                    in->failed = true;
+                }
             }
         }
         free(names[i]);
@@ -145,8 +148,10 @@ void cli_collect_inputs(const cli_opts *o, cli_inputs *in) {
         } else if (S_ISDIR(st.st_mode)) {
             size_t before = in->n;
             walk(in, p, 0);
-            if (in->n == before)
+            if (in->n == before) {
                 path_error(p, "no .pcap, .pcapng or .cap files in this folder", NULL);
+                in->failed = true;
+            }
         } else if (ends_with(p, ".gz")) {
             path_error(p,
                        "gzip-compressed captures cannot be read by libpcap; decompress it first "

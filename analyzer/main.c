@@ -13,6 +13,7 @@ typedef struct run {
     cli_inputs in;
     cli_file *files;
     tlsa_auditor **auditors; /* one per worker: an auditor caches results and is not shared */
+    FILE **spills;           /* one per worker: the text format's connection blocks */
     FILE *out;
     cli_totals t;
     bool input_failed, fail_hit, header_done;
@@ -28,6 +29,13 @@ static void work(size_t i, unsigned worker, void *ctx) {
                        r->progress_ok && r->o->jobs == 1 &&
                            (f->in->size > CLI_PROGRESS_MIN_BYTES || f->in->is_stdin),
                        f->in->size);
+    if (r->o->format == CLI_FMT_TEXT && !r->o->dump && r->spills) {
+        /* One spill file per worker, not per input: thousands of inputs must not run out of
+         * file descriptors (each block remembers its file and offset). */
+        if (!r->spills[worker])
+            r->spills[worker] = tmpfile();
+        f->spill = r->spills[worker];
+    }
     cli_read_input(r->o, r->auditors[worker], f, &p);
     cli_progress_end(&p);
 }
@@ -137,6 +145,7 @@ int main(int argc, char **argv) {
     r.input_failed = r.in.failed;
     unsigned workers = o.jobs < r.in.n ? o.jobs : (unsigned)(r.in.n ? r.in.n : 1);
     rc = setup_auditors(&r, workers);
+    r.spills = calloc(workers, sizeof *r.spills);
     if (rc < 0 && o.output) {
         r.out = fopen(o.output, "w");
         if (!r.out) {
@@ -211,6 +220,10 @@ int main(int argc, char **argv) {
     for (size_t i = 0; r.files && i < r.in.n; i++)
         cli_file_free(&r.files[i]);
     free(r.files);
+    for (unsigned i = 0; r.spills && i < workers; i++)
+        if (r.spills[i])
+            fclose(r.spills[i]);
+    free(r.spills);
     for (unsigned i = 0; r.auditors && i < workers; i++)
         if (r.auditors[i])
             tlsa_auditor_free(r.auditors[i]);

@@ -5,6 +5,7 @@
 #include "plugin.h"
 
 #include <stdio.h>
+#include <string.h>
 
 static wmem_map_t *frames; /* guint32 frame → pl_frame */
 
@@ -35,14 +36,16 @@ pl_frame *pl_results_get_or_add(guint32 frame) {
     return r;
 }
 
-/* A file-scope copy that is valid UTF-8 (bytes from the wire may not be); NULL stays NULL.
- * Wireshark escapes what it displays; this only guarantees a well-formed string. */
+/* A file-scope copy with the library's text escaping (controls, terminal escapes and invalid
+ * UTF-8 become \xNN): the tree escapes what it shows, but tap tables (-z tlsaudit,table) are
+ * printed by tshark as they are. NULL stays NULL. */
 static const char *copy_str(const char *s, gssize len) {
     if (s == NULL)
         return NULL;
-    gchar *valid = g_utf8_make_valid(s, len);
-    const char *out = wmem_strdup(wmem_file_scope(), valid);
-    g_free(valid);
+    tlsa_buf b = {0};
+    tlsa_text_str(&b, (const uint8_t *)s, len < 0 ? strlen(s) : (size_t)len);
+    const char *out = wmem_strdup(wmem_file_scope(), b.data ? b.data : "");
+    tlsa_buf_free(&b);
     return out;
 }
 

@@ -140,7 +140,8 @@ tlsa_err tlsa_msg_alert(const uint8_t *p, size_t len, uint8_t *level, uint8_t *d
  *          opaque payload[HeartbeatMessage.payload_length]; opaque padding[padding_length];
  * } HeartbeatMessage;  (RFC 6520 §4: padding is at least 16 bytes, type request(1) or
  * response(2)). A payload_length the record cannot hold is the Heartbleed pattern: reported
- * through *overflow, not as an error, because it is what the audit looks for. */
+ * through *overflow, not as an error, because it is what the audit looks for. (Short padding
+ * alone is not: the payload still fits.) */
 tlsa_err tlsa_msg_heartbeat(const uint8_t *p, size_t len, uint8_t *type, bool *overflow) {
     tlsa_cur c = tlsa_cur_make(p, len);
     uint16_t payload_len;
@@ -148,7 +149,7 @@ tlsa_err tlsa_msg_heartbeat(const uint8_t *p, size_t len, uint8_t *type, bool *o
     *overflow = false;
     TLSA_TRY(tlsa_cur_u8(&c, type));
     TLSA_TRY(tlsa_cur_u16(&c, &payload_len));
-    *overflow = (size_t)payload_len + 3 + 16 > len;
+    *overflow = (size_t)payload_len + 3 > len;
     TLSA_ENSURE(*type == 1 || *type == 2, TLSA_E_BAD_VALUE);
     return TLSA_E_OK;
 }

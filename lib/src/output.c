@@ -193,7 +193,8 @@ void tlsa_text_str(tlsa_buf *b, const uint8_t *s, size_t n) {
             i++;
             continue;
         }
-        if (cp < 0x20 || cp == 0x7F || cp_is_hazard(cp))
+        /* The backslash too: a wire value holding the text "\x1b" must not read as an escape. */
+        if (cp < 0x20 || cp == 0x7F || cp == '\\' || cp_is_hazard(cp))
             put_hex_bytes(b, s + i, len);
         else
             tlsa_buf_put(b, s + i, len);

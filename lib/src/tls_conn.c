@@ -164,6 +164,8 @@ static void on_tls13_protected(tlsa_tls *t, int side, const tlsa_rec *r) {
 /* Heartbeat (RFC 6520). In clear, the request's payload_length is checked against its record.
  * Protected, a response longer than the peer's request (they echo it byte for byte) is the sign of
  * an over-read. */
+#define TLSA_HEARTBEAT_SLACK 1024u
+
 static void on_heartbeat(tlsa_tls *t, int side, const tlsa_rec *r) {
     tlsa_conn *c = &t->conn;
     int dir = t->dir_of[side];
@@ -177,11 +179,12 @@ static void on_heartbeat(tlsa_tls *t, int side, const tlsa_rec *r) {
         bleed = overflow && type == 1;
     } else {
         uint32_t asked = t->hb_len[dir ^ 1];
-        if (asked && r->len > asked) {
-            bleed = true;
+        if (asked) {
+            /* The response: it echoes the payload with padding of the responder's choosing
+             * (and block padding), so only far more than was asked is an over-read; Heartbleed
+             * responses run to 16 KB and more. */
+            bleed = r->len > asked + TLSA_HEARTBEAT_SLACK;
             t->hb_len[dir ^ 1] = 0;
-        } else if (asked && r->len == asked) {
-            t->hb_len[dir ^ 1] = 0; /* a matching response */
         } else {
             t->hb_len[dir] = r->len;
         }

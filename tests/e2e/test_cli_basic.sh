@@ -123,7 +123,7 @@ cp "$SNAKE" "$TMP/dir/c/a.cap"
 echo "not a capture" >"$TMP/dir/notes.txt"
 gzip -c "$TLS13" >"$TMP/dir/old.pcap.gz"
 run "$T" --format jsonl "$TMP/dir"
-expect_rc 0 "folder"
+expect_rc 3 "folder holding a .gz it cannot read (the others are still reported)"
 python3 - "$TMP/out" "$TMP/dir" >"$TMP/files" <<'PY'
 import json, sys
 seen = []
@@ -141,7 +141,7 @@ expect_grep "$TMP/err" "gzip-compressed captures cannot be read by libpcap" "exp
 
 mkdir -p "$TMP/empty"
 run "$T" "$TMP/empty"
-expect_rc 0 "empty folder"
+expect_rc 3 "empty folder (nothing was audited: a CI gate must not pass)"
 expect_grep "$TMP/err" "empty: no .pcap, .pcapng or .cap files in this folder" "empty folder message"
 expect_grep "$TMP/out" "no TLS connections found" "empty folder report"
 

@@ -191,10 +191,14 @@ static void test_heartbeat(void) {
     b = bytes("01 4000 00000000000000000000000000000000", &n);
     CU_ASSERT_EQUAL(tlsa_msg_heartbeat(b, n, &type, &over), TLSA_E_OK);
     CU_ASSERT_TRUE(over);
-    /* one byte short of the minimum padding also overflows */
+    /* padding one byte short of the minimum: the payload still fits, no over-read */
     b = bytes("02 0001 aa 000000000000000000000000000000", &n);
     CU_ASSERT_EQUAL(tlsa_msg_heartbeat(b, n, &type, &over), TLSA_E_OK);
     CU_ASSERT_EQUAL(type, 2);
+    CU_ASSERT_FALSE(over);
+    /* payload_length one more than the record holds */
+    b = bytes("01 0002 aa", &n);
+    CU_ASSERT_EQUAL(tlsa_msg_heartbeat(b, n, &type, &over), TLSA_E_OK);
     CU_ASSERT_TRUE(over);
     b = bytes("01 00", &n);
     CU_ASSERT_EQUAL(tlsa_msg_heartbeat(b, n, &type, &over), TLSA_E_TRUNCATED);

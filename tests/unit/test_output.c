@@ -70,7 +70,9 @@ static void test_text(void) {
     CHECK(tlsa_text_str, "a\0b", "a\\x00b");
     CHECK(tlsa_text_str, "l1\nl2\r\t", "l1\\x0Al2\\x0D\\x09");
     CHECK(tlsa_text_str, "\x7f", "\\x7F");
-    CHECK(tlsa_text_str, "a\"b\\c,<script>", "a\"b\\c,<script>");
+    /* the backslash is escaped too, so "\\x1b" on the wire cannot pass for an escaped ESC */
+    CHECK(tlsa_text_str, "a\"b\\c,<script>", "a\"b\\x5Cc,<script>");
+    CHECK(tlsa_text_str, "\\x1b", "\\x5Cx1b");
     CHECK(tlsa_text_str, "\xc0\xaf", "\\xC0\\xAF");
     CHECK(tlsa_text_str, "\x80\xbf", "\\x80\\xBF");
     CHECK(tlsa_text_str, "\xed\xa0\x80", "\\xED\\xA0\\x80");

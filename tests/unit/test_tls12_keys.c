@@ -324,8 +324,13 @@ static void test_rsa_key_files(void) {
     CU_ASSERT_EQUAL(tlsa_rsa_key_bits(k), 1024);
     tlsa_rsa_key_free(k);
     k = NULL;
-    /* PKCS#12 is not read; a key log is not a key; a missing file */
-    CU_ASSERT_EQUAL(tlsa_rsa_key_load_file(KEYS "key.p12", "WebAS", &k), TLSA_E_BAD_KEY_FILE);
+    /* PKCS#12 (legacy RC2-40/3DES) with its password; with a wrong one it is refused */
+    CU_ASSERT_EQUAL(tlsa_rsa_key_load_file(KEYS "key.p12", "WebAS", &k), TLSA_E_OK);
+    CU_ASSERT_EQUAL(tlsa_rsa_key_bits(k), 2048);
+    tlsa_rsa_key_free(k);
+    k = NULL;
+    CU_ASSERT_EQUAL(tlsa_rsa_key_load_file(KEYS "key.p12", "wrong", &k), TLSA_E_BAD_KEY_FILE);
+    /* a key log is not a key; a missing file */
     CU_ASSERT_EQUAL(tlsa_rsa_key_load_file(KEYS "dhe1_keylog.dat", NULL, &k), TLSA_E_BAD_KEY_FILE);
     CU_ASSERT_EQUAL(tlsa_rsa_key_load_file("/nonexistent.key", NULL, &k), TLSA_E_IO);
     CU_ASSERT_PTR_NULL(k);

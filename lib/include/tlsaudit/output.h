@@ -23,8 +23,9 @@ TLSA_API void tlsa_buf_printf(tlsa_buf *b, const char *fmt, ...)
 /* JSON string (with quotes). Valid UTF-8 passes through (control characters, quotes, backslash,
  * U+2028/2029 escaped); each byte of an invalid UTF-8 sequence becomes U+FFFD. */
 TLSA_API void tlsa_json_str(tlsa_buf *b, const uint8_t *s, size_t n);
-/* Text for a terminal: printable ASCII and valid UTF-8 (minus C0/C1 controls, DEL) pass;
- * everything else becomes \xNN. No terminal escape can survive. */
+/* Text for a terminal: printable ASCII and valid UTF-8 (minus C0/C1 controls, DEL and the
+ * backslash) pass; everything else becomes \xNN. No terminal escape can survive, and no wire
+ * text can pass for an escape. */
 TLSA_API void tlsa_text_str(tlsa_buf *b, const uint8_t *s, size_t n);
 /* One CSV field per RFC 4180 (quoted when needed), with text escaping applied first, and a
  * leading '=', '+', '-', '@' prefixed with ' (spreadsheet formula injection). */
