@@ -136,7 +136,7 @@ static const char *keys_str(const tlsa_conn *c) {
         size_t n = strnlen(c->keys_note, sizeof c->keys_note);
         return n > 0 ? copy_str(c->keys_note, (gssize)n) : "not decrypted";
     }
-    if (c->version == TLSA_V_TLS13)
+    if (tlsa_version_is_tls13(c->version))
         return wmem_strdup_printf(wmem_file_scope(),
                                   "handshake decrypted; client Finished %s, server Finished %s, "
                                   "server CertificateVerify %s",

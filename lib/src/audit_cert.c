@@ -241,8 +241,8 @@ void tlsa_audit_certs(tlsa_audit_ctx *x) {
     }
     if (!c->server_chain.n || !c->server_chain.v) {
         /* Only when the Certificate stayed encrypted: decrypted without one, there was none. */
-        if (c->version == TLSA_V_TLS13 && c->sh.present && !c->resumed && !c->sh.psk_selected &&
-            !c->decrypted) {
+        if (tlsa_version_is_tls13(c->version) && c->sh.present && !c->resumed &&
+            !c->sh.psk_selected && !c->decrypted) {
             if (c->keys_given)
                 tlsa_audit_addf(x, TLSA_F_CERT_NOT_VISIBLE, -1, c->sh.frame,
                                 "TLS 1.3 encrypts the Certificate message and the keys did not "

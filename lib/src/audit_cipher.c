@@ -99,7 +99,7 @@ static void check_suite(tlsa_audit_ctx *x) {
     }
     /* cipher.policy covers both the suite and the version (one finding, each reason named). */
     const tlsa_policy *p = x->a->policy;
-    bool tls13 = c->version == TLSA_V_TLS13 || (si && si->tls13);
+    bool tls13 = tlsa_version_is_tls13(c->version) || (si && si->tls13);
     char vb[16];
     bool suite_ok = tlsa_policy_allows_suite(p, c->suite, tls13);
     bool version_ok = !c->version || tlsa_policy_allows_version(p, c->version);

@@ -50,7 +50,7 @@ static void check_curve(tlsa_audit_ctx *x) {
     if (k->kind == TLSA_KEX_ECDHE || k->kind == TLSA_KEX_ECDHE_PSK) {
         g = k->group;
         frame = ske_frame(c);
-    } else if (c->version == TLSA_V_TLS13 && c->sh.present) {
+    } else if (tlsa_version_is_tls13(c->version) && c->sh.present) {
         g = c->sh.key_share_group ? c->sh.key_share_group : k->group;
         frame = c->sh.frame;
     }
@@ -73,7 +73,7 @@ static void check_curve(tlsa_audit_ctx *x) {
 
 static void check_pq(tlsa_audit_ctx *x) {
     const tlsa_conn *c = x->c;
-    if (c->version != TLSA_V_TLS13 || !c->sh.present || !c->sh.key_share_group)
+    if (!tlsa_version_is_tls13(c->version) || !c->sh.present || !c->sh.key_share_group)
         return;
     uint16_t g = c->sh.key_share_group;
     if (!tlsa_group_is_pq_hybrid(g))

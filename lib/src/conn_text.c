@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "tls_int.h"
 #include "tlsaudit/conn.h"
 #include "tlsaudit/names.h"
 
@@ -128,7 +129,7 @@ const char *tlsa_step_explain(const tlsa_conn *c, const tlsa_step *s) {
     if (!c || !s)
         return none;
     bool server = s->who == TLSA_FROM_SERVER;
-    bool tls13 = c->version == TLSA_V_TLS13 || (c->version >> 8) == 0x7f;
+    bool tls13 = tlsa_v_is_13(c->version);
     if (s->msg_type == TLSA_HS_UNKNOWN) {
         if (tls13 && server && s->step == 2)
             return "encrypted — keys needed to see the certificate (TLS 1.3 encrypts "
@@ -223,7 +224,7 @@ char *tlsa_kex_str(const tlsa_conn *c, char *buf, size_t size) {
     }
     const tlsa_kex *k = &c->kex;
     const char *g = tlsa_group_name(k->group);
-    if (c->version == TLSA_V_TLS13 || (c->version >> 8) == 0x7f || k->kind == TLSA_KEX_TLS13) {
+    if (tlsa_v_is_13(c->version) || k->kind == TLSA_KEX_TLS13) {
         if (k->group)
             snprintf(buf, size, "TLS 1.3 %s%s", g, c->sh.psk_selected ? " (PSK)" : "");
         else if (c->sh.psk_selected)
@@ -335,4 +336,8 @@ char *tlsa_conn_stop_str(const tlsa_conn *c, char *buf, size_t size) {
         snprintf(buf, size, "after %s from the %s (step %u)", tlsa_message_name(s->msg_type), who,
                  s->step);
     return buf;
+}
+
+bool tlsa_version_is_tls13(uint16_t v) {
+    return tlsa_v_is_13(v);
 }

@@ -18,6 +18,7 @@
 
 #include "cursor.h"
 #include "keys_internal.h"
+#include "tlsaudit/conn.h"
 
 enum { EPOCH_NONE, EPOCH_EARLY, EPOCH_HANDSHAKE, EPOCH_APP };
 
@@ -230,7 +231,7 @@ static tlsa_err on_server_hello(tlsa_keys_conn *c, const uint8_t *msg, size_t le
     tlsa_keys_hello h;
     TLSA_TRY(tlsa_keys_hello_parse(msg, len, &h));
     uint16_t v = h.selected_version ? h.selected_version : h.legacy_version;
-    bool tls13 = v == 0x0304 || (v >> 8) == 0x7f;
+    bool tls13 = tlsa_version_is_tls13(v);
     const char *md = tlsa_suite_hash_name(tls13 ? 0x0304 : v, h.suite);
     if (md && !c->t.ctx)
         TLSA_TRY(tlsa_transcript_set_hash(&c->t, md));

@@ -113,7 +113,7 @@ tlsa_err tlsa_msg_empty(size_t len) {
  * (verify_data_length of every defined suite), the transcript hash length in TLS 1.3 (32 for
  * SHA-256 and SM3, 48 for SHA-384). Version 0 (unknown) accepts any of these. */
 tlsa_err tlsa_msg_finished(size_t len, uint16_t version) {
-    bool tls13 = version == TLSA_V_TLS13 || (version >> 8) == 0x7f; /* 0x7fxx: 1.3 drafts */
+    bool tls13 = tlsa_version_is_tls13(version);
     if (version == TLSA_V_SSL3)
         return len == 36 ? TLSA_E_OK : TLSA_E_BAD_LENGTH;
     if (tls13)

@@ -239,6 +239,8 @@ typedef struct tlsa_conn {
 } tlsa_conn;
 
 /* Names for display. Never NULL. */
+/* TLS 1.3, final (0x0304) or a draft (0x7fNN): the rules that judge TLS 1.3 use this. */
+TLSA_API bool tlsa_version_is_tls13(uint16_t v);
 TLSA_API const char *
 tlsa_version_name(uint16_t v); /* "TLS 1.2", "SSL 3.0", "0x7f14" → "TLS 1.3 (draft 20)" */
 TLSA_API const char *tlsa_message_name(uint8_t hs_type); /* RFC names, design §5 */
