@@ -324,6 +324,17 @@ static void json_endpoint(tlsa_buf *b, const char *k, const tlsa_endpoint *e) {
 }
 
 /* Version names are only meaningful for known values; anything else is shown as hex. */
+/* A suite by its IANA name, or "0xC0FF" when it has none (unassigned, GREASE). */
+static void json_suite(tlsa_buf *b, uint16_t s) {
+    if (tlsa_suite_lookup(s)) {
+        json_cstr(b, tlsa_suite_name(s));
+    } else {
+        char tmp[8];
+        snprintf(tmp, sizeof tmp, "0x%04X", (unsigned)s);
+        json_cstr(b, tmp);
+    }
+}
+
 static void json_version(tlsa_buf *b, uint16_t v) {
     if (v == 0)
         tlsa_buf_puts(b, "null");
@@ -530,19 +541,16 @@ void tlsa_json_conn(tlsa_buf *b, const char *file, const tlsa_conn *c) {
     }
     buf_putc(b, ']');
     json_key(b, "cipher");
-    json_cstr(b, c->has_suite ? tlsa_suite_name(c->suite) : NULL);
+    if (c->has_suite)
+        json_suite(b, c->suite);
+    else
+        tlsa_buf_puts(b, "null");
     json_key(b, "offered_suites");
     buf_putc(b, '[');
     for (uint32_t i = 0; c->ch.suites.v && i < c->ch.suites.n; i++) {
         if (i)
             buf_putc(b, ',');
-        uint16_t s = c->ch.suites.v[i];
-        if (tlsa_suite_lookup(s)) {
-            json_cstr(b, tlsa_suite_name(s));
-        } else {
-            snprintf(tmp, sizeof tmp, "0x%04X", (unsigned)s);
-            json_cstr(b, tmp);
-        }
+        json_suite(b, c->ch.suites.v[i]);
     }
     buf_putc(b, ']');
     json_key(b, "kex");
