@@ -157,9 +157,6 @@ void tlsa_auditor_free(tlsa_auditor *a) {
 tlsa_cert_cache *tlsa_auditor_cert_cache(tlsa_auditor *a) {
     return a ? a->cache : NULL;
 }
-const tlsa_policy *tlsa_auditor_policy(const tlsa_auditor *a) {
-    return a ? a->policy : NULL;
-}
 
 static int finding_cmp(const void *pa, const void *pb) {
     const tlsa_finding *a = pa, *b = pb;

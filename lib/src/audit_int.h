@@ -53,6 +53,5 @@ void tlsa_audit_keys(tlsa_audit_ctx *x);
 
 /* For tests: the auditor's certificate cache (counters in cert.h). */
 tlsa_cert_cache *tlsa_auditor_cert_cache(tlsa_auditor *a);
-const tlsa_policy *tlsa_auditor_policy(const tlsa_auditor *a);
 
 #endif
