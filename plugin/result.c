@@ -124,29 +124,13 @@ static void set_step_conn_index(const tlsa_conn *c) {
     }
 }
 
-static const char *check_str(uint8_t v) {
-    return v == 1 ? "verified" : v == 2 ? "MISMATCH" : "not checked";
-}
-
-/* What the configured keys gave, in words (NULL when no keys were configured). */
+/* What the configured keys gave, in the CLI's words (NULL when no keys were configured). */
 static const char *keys_str(const tlsa_conn *c) {
     if (!c->keys_given)
         return NULL;
-    if (!c->decrypted) {
-        size_t n = strnlen(c->keys_note, sizeof c->keys_note);
-        return n > 0 ? copy_str(c->keys_note, (gssize)n) : "not decrypted";
-    }
-    if (tlsa_version_is_tls13(c->version))
-        return wmem_strdup_printf(wmem_file_scope(),
-                                  "handshake decrypted; client Finished %s, server Finished %s, "
-                                  "server CertificateVerify %s",
-                                  check_str(c->finished_check[TLSA_FROM_CLIENT]),
-                                  check_str(c->finished_check[TLSA_FROM_SERVER]),
-                                  check_str(c->cv_check));
-    return wmem_strdup_printf(wmem_file_scope(),
-                              "handshake decrypted; client Finished %s, server Finished %s",
-                              check_str(c->finished_check[TLSA_FROM_CLIENT]),
-                              check_str(c->finished_check[TLSA_FROM_SERVER]));
+    char buf[256];
+    tlsa_conn_keys_str(c, buf, sizeof buf);
+    return copy_str(buf, -1);
 }
 
 void pl_results_add_conn(const tlsa_conn *c) {

@@ -158,7 +158,7 @@ if [ -f "$cap" ] && [ -f "$key" ]; then
     keys_txt=$(tshark_plugin -n -r "$in" -2 -o "tlsaudit.rsa_key_file:$kin" -Y tlsaudit.keys \
         -T fields -e tlsaudit.keys 2> /dev/null | head -1)
     if out=$(compare_findings "$work/rsa.jsonl" "$work/rsa.fields") &&
-        grep -q "decrypted; client Finished verified, server Finished verified" <<< "$keys_txt"; then
+        grep -q "handshake decrypted; Finished client verified, server verified" <<< "$keys_txt"; then
         pass "01-tls12-rsa: -o tlsaudit.rsa_key_file = --rsa-key ($keys_txt)"
     else
         fail "01-tls12-rsa: with the RSA key the plugin differs from the CLI (keys: $keys_txt)"
