@@ -139,6 +139,9 @@ typedef struct cli_ctx {
 } cli_ctx;
 void cli_on_conn(tlsa_conn *c, void *user);
 void cli_on_step(const tlsa_conn *c, const tlsa_step *s, void *user);
+/* s escaped for a terminal (tlsa_text_str) into buf, cut to size: for user-typed values echoed
+ * in diagnostics (paths and options can hold terminal escapes too). Returns buf. */
+const char *cli_esc(const char *s, char *buf, size_t size);
 /* "ip:port" with brackets for IPv6. */
 void cli_endpoint_str(const tlsa_endpoint *e, char *buf, size_t size);
 

@@ -5,6 +5,16 @@
 
 #include "cli.h"
 
+const char *cli_esc(const char *s, char *buf, size_t size) {
+    if (!size)
+        return buf;
+    tlsa_buf b = {0};
+    tlsa_text_str(&b, (const uint8_t *)(s ? s : ""), s ? strlen(s) : 0);
+    snprintf(buf, size, "%s", b.data ? b.data : "");
+    tlsa_buf_free(&b);
+    return buf;
+}
+
 void cli_endpoint_str(const tlsa_endpoint *e, char *buf, size_t size) {
     char ip[64];
     tlsa_addr_str(&e->addr, ip, sizeof ip);

@@ -23,6 +23,7 @@ static void report_bad(const tlsa_keylog *kl, tlsa_buf *b) {
 }
 
 int cli_keys_load(cli_opts *o) {
+    char esc[512];
     if (o->keylog_file) {
         o->keylog = tlsa_keylog_new();
         if (!o->keylog) {
@@ -31,8 +32,8 @@ int cli_keys_load(cli_opts *o) {
         }
         tlsa_err e = tlsa_keylog_load_file(o->keylog, o->keylog_file);
         if (e != TLSA_E_OK) {
-            fprintf(stderr, "tlsaudit: --keylog '%s' cannot be read: %s\n", o->keylog_file,
-                    tlsa_strerror(e));
+            fprintf(stderr, "tlsaudit: --keylog '%s' cannot be read: %s\n",
+                    cli_esc(o->keylog_file, esc, sizeof esc), tlsa_strerror(e));
             return CLI_EXIT_USAGE;
         }
         tlsa_buf b = {0};
@@ -41,7 +42,8 @@ int cli_keys_load(cli_opts *o) {
             fwrite(b.data, 1, b.len, stderr);
         tlsa_buf_free(&b);
         if (tlsa_keylog_size(o->keylog) == 0)
-            fprintf(stderr, "tlsaudit: --keylog '%s' holds no usable key\n", o->keylog_file);
+            fprintf(stderr, "tlsaudit: --keylog '%s' holds no usable key\n",
+                    cli_esc(o->keylog_file, esc, sizeof esc));
         /* The key log marks what it matched: one file at a time. */
         if (o->jobs > 1)
             o->jobs = 1;
@@ -49,8 +51,8 @@ int cli_keys_load(cli_opts *o) {
     if (o->rsa_key_file) {
         tlsa_err e = tlsa_rsa_key_load_file(o->rsa_key_file, o->key_password, &o->rsa_key);
         if (e != TLSA_E_OK) {
-            fprintf(stderr, "tlsaudit: --rsa-key '%s' cannot be used: %s\n", o->rsa_key_file,
-                    tlsa_strerror(e));
+            fprintf(stderr, "tlsaudit: --rsa-key '%s' cannot be used: %s\n",
+                    cli_esc(o->rsa_key_file, esc, sizeof esc), tlsa_strerror(e));
             return CLI_EXIT_USAGE;
         }
     }

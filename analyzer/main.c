@@ -111,10 +111,12 @@ static bool filter_ok(const char *filter) {
     if (!p)
         return true;
     bool ok = pcap_compile(p, &prog, filter, 1, PCAP_NETMASK_UNKNOWN) == 0;
+    char e[512];
     if (ok)
         pcap_freecode(&prog);
     else
-        fprintf(stderr, "tlsaudit: --filter '%s' does not compile: %s\n", filter, pcap_geterr(p));
+        fprintf(stderr, "tlsaudit: --filter '%s' does not compile: %s\n",
+                cli_esc(filter, e, sizeof e), pcap_geterr(p));
     pcap_close(p);
     return ok;
 }
@@ -149,8 +151,9 @@ int main(int argc, char **argv) {
     if (rc < 0 && o.output) {
         r.out = fopen(o.output, "w");
         if (!r.out) {
-            fprintf(stderr, "tlsaudit: cannot write the report to '%s': %s\n", o.output,
-                    strerror(errno));
+            char e[512];
+            fprintf(stderr, "tlsaudit: cannot write the report to '%s': %s\n",
+                    cli_esc(o.output, e, sizeof e), strerror(errno));
             rc = CLI_EXIT_INPUT;
         }
     }

@@ -129,8 +129,9 @@ static void usage(FILE *f) {
 }
 
 static int bad(const char *fmt, const char *a, const char *b) {
+    char ea[512], eb[512];
     fprintf(stderr, "tlsaudit: ");
-    fprintf(stderr, fmt, a, b);
+    fprintf(stderr, fmt, a ? cli_esc(a, ea, sizeof ea) : a, b ? cli_esc(b, eb, sizeof eb) : b);
     fprintf(stderr, "\ntlsaudit: try 'tlsaudit --help' for more information\n");
     return CLI_EXIT_USAGE;
 }

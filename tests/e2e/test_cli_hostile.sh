@@ -63,4 +63,9 @@ assert sni == want, (sni, want)
 assert rows[0]["finding"] == "proto.incomplete", rows[0]
 PY
 
+# User-typed values echoed on stderr are escaped too (a path can hold a terminal escape).
+run "$T" --keylog "$TMP/$(printf '\033')[31mred" "$CAPS/rsa-p-lt-q.pcap"
+if grep -q "$(printf '\033')" "$TMP/err"; then fail "--keylog path echoed with a raw ESC"; else pass; fi
+expect_grep "$TMP/err" '\x1B[31mred' "--keylog path shown escaped"
+
 finish
