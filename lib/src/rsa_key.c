@@ -13,7 +13,6 @@
 #include <openssl/provider.h>
 #include <openssl/rsa.h>
 #include <openssl/x509.h>
-#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -39,25 +38,41 @@ static int pass_cb(char *buf, int size, int rwflag, void *u) {
 }
 
 /* A PKCS#12 file (DER) with its password. Such files are often protected with RC2-40 or 3DES,
- * which OpenSSL 3 keeps in its legacy provider: load it (beside the default one) on first use. */
+ * which OpenSSL 3 keeps in its legacy provider. The legacy provider is loaded into a private
+ * library context made default for the parse only, and the key is carried out as DER into the
+ * normal context: nothing global changes and nothing stays loaded. */
 static EVP_PKEY *from_pkcs12(const uint8_t *buf, size_t len, const char *password) {
+    OSSL_LIB_CTX *ctx = OSSL_LIB_CTX_new();
+    if (!ctx)
+        return NULL;
+    OSSL_PROVIDER *dflt = OSSL_PROVIDER_load(ctx, "default");
+    OSSL_PROVIDER *legacy = OSSL_PROVIDER_load(ctx, "legacy");
+    OSSL_LIB_CTX *prev = OSSL_LIB_CTX_set0_default(ctx);
+    EVP_PKEY *pkey = NULL, *out = NULL;
+    X509 *cert = NULL;
     const unsigned char *p = buf;
     PKCS12 *p12 = d2i_PKCS12(NULL, &p, (long)len);
-    if (!p12)
-        return NULL;
-    static bool providers;
-    if (!providers) {
-        providers = true;
-        (void)OSSL_PROVIDER_load(NULL, "default");
-        (void)OSSL_PROVIDER_load(NULL, "legacy");
+    if (p12 && PKCS12_parse(p12, password ? password : "", &pkey, &cert, NULL) && pkey) {
+        unsigned char *der = NULL;
+        int n = i2d_PrivateKey(pkey, &der);
+        OSSL_LIB_CTX_set0_default(prev);
+        prev = NULL;
+        const unsigned char *q = der;
+        if (n > 0)
+            out = d2i_AutoPrivateKey(NULL, &q, n);
+        OPENSSL_clear_free(der, n > 0 ? (size_t)n : 0);
     }
-    EVP_PKEY *pkey = NULL;
-    X509 *cert = NULL;
-    if (!PKCS12_parse(p12, password ? password : "", &pkey, &cert, NULL))
-        pkey = NULL;
+    if (prev)
+        OSSL_LIB_CTX_set0_default(prev);
+    EVP_PKEY_free(pkey);
     X509_free(cert);
     PKCS12_free(p12);
-    return pkey;
+    if (legacy)
+        OSSL_PROVIDER_unload(legacy);
+    if (dflt)
+        OSSL_PROVIDER_unload(dflt);
+    OSSL_LIB_CTX_free(ctx);
+    return out;
 }
 
 tlsa_err tlsa_rsa_key_load_mem(const uint8_t *buf, size_t len, const char *password,
