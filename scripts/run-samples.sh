@@ -7,5 +7,9 @@ cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build -j "$(nproc)" >&2
 status=0
 ./build/analyzer/tlsaudit "$@" samples/ || status=$?
-# Exit code 1 only means "findings at or above --fail-on": the samples are full of them on purpose.
-[ "$status" -le 1 ] || exit "$status"
+# The samples are made to show problems: findings (exit 1 with --fail-on) and one deliberately
+# truncated capture (samples/45-truncated-file.pcap: exit 3, reported above) are expected here.
+case $status in
+0 | 1 | 3) exit 0 ;;
+*) exit "$status" ;;
+esac
