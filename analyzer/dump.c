@@ -51,7 +51,7 @@ void cli_dump_conn_end(tlsa_buf *b, const tlsa_conn *c) {
             b, "conn %-4u frame %-7llu %s  alert %s", c->index, (unsigned long long)a->frame,
             a->sender == TLSA_FROM_SERVER ? "S->C" : "C->S", a->encrypted ? "(encrypted)" : "");
         if (!a->encrypted)
-            tlsa_buf_printf(b, " %s %s", a->level == 2 ? "fatal" : "warning",
+            tlsa_buf_printf(b, " %s %s", tlsa_alert_level_name(a->level),
                             tlsa_alert_name(a->description));
         tlsa_buf_printf(b, " at step %u\n", (unsigned)a->step);
     }

@@ -58,10 +58,7 @@ static void put_alert(tlsa_buf *b, const tlsa_alert *a) {
     if (a->encrypted)
         tlsa_buf_printf(b, "encrypted alert from %s", who);
     else
-        tlsa_buf_printf(b, "%s %s from %s",
-                        a->level == 2   ? "fatal"
-                        : a->level == 1 ? "warning"
-                                        : "alert",
+        tlsa_buf_printf(b, "%s %s from %s", tlsa_alert_level_name(a->level),
                         tlsa_alert_name(a->description), who);
     tlsa_buf_printf(b, " at step %u (frame %llu)", (unsigned)a->step, (unsigned long long)a->frame);
 }

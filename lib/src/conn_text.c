@@ -329,7 +329,7 @@ char *tlsa_conn_stop_str(const tlsa_conn *c, char *buf, size_t size) {
     }
     if (fatal && !fatal->encrypted)
         snprintf(buf, size, "%s alert %s from the %s after %s (step %u)",
-                 fatal->level == 2 ? "fatal" : "warning", tlsa_alert_name(fatal->description),
+                 tlsa_alert_level_name(fatal->level), tlsa_alert_name(fatal->description),
                  fatal->sender == TLSA_FROM_SERVER ? "server" : "client",
                  tlsa_message_name(s->msg_type), s->step);
     else

@@ -374,6 +374,18 @@ static bool session_is(const tlsa_keys_session *s, bool has_ticket, const uint8_
            (s->id_len > 0 && s->id_len == id_len && memcmp(s->id, id, id_len) == 0);
 }
 
+/* The session c may resume: what the server's abbreviated handshake will use. */
+static void adopt_session(tlsa_keys_conn *c, const tlsa_keys_session *s) {
+    c->sess_valid = true;
+    c->sess_has_ticket = s->has_ticket;
+    memcpy(c->sess_id, s->id, sizeof c->sess_id);
+    c->sess_id_len = s->id_len;
+    memcpy(c->sess_ticket, s->ticket, sizeof c->sess_ticket);
+    memcpy(c->sess_master, s->master, sizeof c->sess_master);
+    c->sess_version = s->version;
+    c->sess_suite = s->suite;
+}
+
 void tlsa_keys_conn_resume_match(tlsa_keys_conn *c, const tlsa_session_cache *sc) {
     if (!c || !sc || !c->have_ch || c->have_sh || (!c->ch_has_ticket && c->ch_sid_len == 0))
         return;
@@ -382,14 +394,7 @@ void tlsa_keys_conn_resume_match(tlsa_keys_conn *c, const tlsa_session_cache *sc
             &sc->v[(sc->next + TLSA_SESSION_CACHE - 1 - k) % TLSA_SESSION_CACHE];
         if (!session_is(s, c->ch_has_ticket, c->ch_ticket, c->ch_sid, c->ch_sid_len))
             continue;
-        c->sess_valid = true;
-        c->sess_has_ticket = s->has_ticket;
-        memcpy(c->sess_id, s->id, sizeof c->sess_id);
-        c->sess_id_len = s->id_len;
-        memcpy(c->sess_ticket, s->ticket, 32);
-        memcpy(c->sess_master, s->master, 48);
-        c->sess_version = s->version;
-        c->sess_suite = s->suite;
+        adopt_session(c, s);
         return;
     }
 }
@@ -411,16 +416,9 @@ void tlsa_session_cache_put(tlsa_session_cache *sc, const tlsa_keys_session *s) 
 }
 
 void tlsa_keys_conn_resume_from(tlsa_keys_conn *c, const tlsa_keys_conn *prev) {
-    if (!c || !prev || !prev->sess_valid)
-        return;
-    c->sess_valid = true;
-    c->sess_has_ticket = prev->sess_has_ticket;
-    memcpy(c->sess_id, prev->sess_id, sizeof c->sess_id);
-    c->sess_id_len = prev->sess_id_len;
-    memcpy(c->sess_ticket, prev->sess_ticket, 32);
-    memcpy(c->sess_master, prev->sess_master, 48);
-    c->sess_version = prev->sess_version;
-    c->sess_suite = prev->sess_suite;
+    tlsa_keys_session s;
+    if (c && tlsa_keys_conn_session(prev, &s))
+        adopt_session(c, &s);
 }
 
 static void on_finished(tlsa_keys_conn *c, tlsa_dir dir, const uint8_t *msg, size_t len) {

@@ -15,17 +15,13 @@
 
 #include "cursor.h"
 #include "keys_internal.h"
+#include "msg.h"
 
 #define EXT_ETM 22
 #define EXT_EMS 23
 #define EXT_SESSION_TICKET 35
 #define EXT_EARLY_DATA 42
 #define EXT_SUPPORTED_VERSIONS 43
-
-/* SHA-256("HelloRetryRequest"), RFC 8446 §4.1.3 */
-static const uint8_t hrr_random[32] = {
-    0xCF, 0x21, 0xAD, 0x74, 0xE5, 0x9A, 0x61, 0x11, 0xBE, 0x1D, 0x8C, 0x02, 0x1E, 0x65, 0xB8, 0x91,
-    0xC2, 0xA2, 0x11, 0x16, 0x7A, 0xBB, 0x8C, 0x5E, 0x07, 0x9E, 0x09, 0xE2, 0xC8, 0xA8, 0x33, 0x9C};
 
 static tlsa_err extensions(tlsa_cur *c, uint8_t msg_type, tlsa_keys_hello *h) {
     if (tlsa_cur_left(c) == 0 && msg_type != 8)
@@ -96,7 +92,7 @@ tlsa_err tlsa_keys_hello_parse(const uint8_t *msg, size_t len, tlsa_keys_hello *
         uint8_t comp;
         TLSA_TRY(tlsa_cur_u16(&body, &h->suite));
         TLSA_TRY(tlsa_cur_u8(&body, &comp));
-        h->hrr = memcmp(h->random, hrr_random, 32) == 0;
+        h->hrr = memcmp(h->random, tlsa_hrr_random, 32) == 0;
     }
     return extensions(&body, h->type, h);
 }

@@ -10,6 +10,9 @@
 #include "cursor.h"
 #include "tlsaudit/engine.h"
 
+/* The ServerHello.random that makes it a HelloRetryRequest (RFC 8446 §4.1.3). */
+extern const uint8_t tlsa_hrr_random[32];
+
 /* ClientHello (RFC 8446 §4.1.2, RFC 5246 §7.4.1.2). */
 tlsa_err tlsa_msg_client_hello(const uint8_t *body, size_t len, const tlsa_limits *lim,
                                tlsa_client_hello *out) TLSA_WUR;

@@ -4,7 +4,7 @@
 #include "msg_util.h"
 
 /* RFC 8446 §4.1.3: SHA-256("HelloRetryRequest"). */
-static const uint8_t hrr_random[32] = {
+const uint8_t tlsa_hrr_random[32] = {
     0xCF, 0x21, 0xAD, 0x74, 0xE5, 0x9A, 0x61, 0x11, 0xBE, 0x1D, 0x8C, 0x02, 0x1E, 0x65, 0xB8, 0x91,
     0xC2, 0xA2, 0x11, 0x16, 0x7A, 0xBB, 0x8C, 0x5E, 0x07, 0x9E, 0x09, 0xE2, 0xC8, 0xA8, 0x33, 0x9C};
 /* RFC 8446 §4.1.3: "DOWNGRD" followed by 01 (TLS 1.2) or 00 (TLS 1.1 and below). */
@@ -44,7 +44,7 @@ tlsa_err tlsa_msg_server_hello(const uint8_t *body, size_t len, const tlsa_limit
     TLSA_TRY(tlsa_cur_u16(&c, &out->legacy_version));
     out->version = out->legacy_version;
     TLSA_TRY(tlsa_cur_copy(&c, out->random, sizeof out->random));
-    if (memcmp(out->random, hrr_random, sizeof hrr_random) == 0) {
+    if (memcmp(out->random, tlsa_hrr_random, sizeof tlsa_hrr_random) == 0) {
         *is_hrr = true;
         out->hrr = true;
     } else if (memcmp(out->random + 24, downgrade_prefix, sizeof downgrade_prefix) == 0) {

@@ -71,6 +71,10 @@ const char *tlsa_extension_name(uint16_t id) {
     return name_of(tlsa_gen_extensions, tlsa_gen_extensions_n, id);
 }
 
+const char *tlsa_alert_level_name(uint8_t level) {
+    return level == 2 ? "fatal" : level == 1 ? "warning" : "unknown";
+}
+
 const char *tlsa_alert_name(uint8_t desc) {
     const char *n = tlsa_gen_alerts[desc];
     return n ? n : "unknown";

@@ -451,10 +451,8 @@ static void json_alerts(tlsa_buf *b, const tlsa_conn *c) {
             b, "{\"frame\":%llu,\"who\":\"%s\",\"encrypted\":%s", (unsigned long long)a->frame,
             a->sender == TLSA_FROM_SERVER ? "server" : "client", a->encrypted ? "true" : "false");
         if (!a->encrypted) {
-            tlsa_buf_printf(b, ",\"level\":\"%s\",\"description\":",
-                            a->level == 2   ? "fatal"
-                            : a->level == 1 ? "warning"
-                                            : "unknown");
+            tlsa_buf_printf(b,
+                            ",\"level\":\"%s\",\"description\":", tlsa_alert_level_name(a->level));
             json_cstr(b, tlsa_alert_name(a->description));
         }
         tlsa_buf_printf(b, ",\"step\":%u}", (unsigned)a->step);

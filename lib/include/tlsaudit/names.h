@@ -69,10 +69,11 @@ TLSA_API const char *tlsa_suite_name(uint16_t id);
 TLSA_API const char *tlsa_group_name(uint16_t id); /* "x25519", "secp256r1", NULL-safe "unknown" */
 TLSA_API uint32_t
 tlsa_group_bits(uint16_t id); /* security-relevant size: curve bits / FFDHE bits; 0 unknown */
-TLSA_API bool tlsa_group_is_pq_hybrid(uint16_t id);    /* X25519MLKEM768 etc. */
-TLSA_API const char *tlsa_sigscheme_name(uint16_t id); /* "rsa_pss_rsae_sha256" */
-TLSA_API const char *tlsa_extension_name(uint16_t id); /* "server_name" */
-TLSA_API const char *tlsa_alert_name(uint8_t desc);    /* "handshake_failure" */
-TLSA_API bool tlsa_is_grease(uint16_t v);              /* RFC 8701 */
+TLSA_API bool tlsa_group_is_pq_hybrid(uint16_t id);        /* X25519MLKEM768 etc. */
+TLSA_API const char *tlsa_sigscheme_name(uint16_t id);     /* "rsa_pss_rsae_sha256" */
+TLSA_API const char *tlsa_extension_name(uint16_t id);     /* "server_name" */
+TLSA_API const char *tlsa_alert_level_name(uint8_t level); /* "warning", "fatal", "unknown" */
+TLSA_API const char *tlsa_alert_name(uint8_t desc);        /* "handshake_failure" */
+TLSA_API bool tlsa_is_grease(uint16_t v);                  /* RFC 8701 */
 
 #endif
