@@ -2,47 +2,16 @@
  * order), and release of what the audit added to a record. */
 #include "audit_int.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define CACHE_MAX_CHAINS 4096
 
-void tlsa_text_add(tlsa_text *t, const char *fmt, ...) {
-    if (t->oom)
-        return;
-    for (int round = 0; round < 2; round++) {
-        va_list ap;
-        va_start(ap, fmt);
-        size_t room = t->cap - t->len;
-        int n = vsnprintf(t->s ? t->s + t->len : NULL, t->s ? room : 0, fmt, ap);
-        va_end(ap);
-        if (n < 0) {
-            t->oom = true;
-            return;
-        }
-        if (t->s && (size_t)n < room) {
-            t->len += (size_t)n;
-            return;
-        }
-        size_t cap = (t->cap ? t->cap : 64);
-        while (cap < t->len + (size_t)n + 1)
-            cap *= 2;
-        char *s = realloc(t->s, cap);
-        if (!s) {
-            t->oom = true;
-            return;
-        }
-        t->s = s;
-        t->cap = cap;
-    }
-}
-
 void tlsa_audit_add(tlsa_audit_ctx *x, tlsa_finding_id id, int severity, const uint64_t *frames,
-                    uint32_t n_frames, tlsa_text *detail) {
+                    uint32_t n_frames, tlsa_buf *detail) {
     if (x->err != TLSA_E_OK || detail->oom) {
-        free(detail->s);
+        free(detail->data);
         x->err = TLSA_E_NO_MEMORY;
         return;
     }
@@ -50,7 +19,7 @@ void tlsa_audit_add(tlsa_audit_ctx *x, tlsa_finding_id id, int severity, const u
         uint32_t cap = x->cap ? x->cap * 2 : 8;
         tlsa_finding *v = realloc(x->v, cap * sizeof *v);
         if (!v) {
-            free(detail->s);
+            free(detail->data);
             x->err = TLSA_E_NO_MEMORY;
             return;
         }
@@ -61,7 +30,7 @@ void tlsa_audit_add(tlsa_audit_ctx *x, tlsa_finding_id id, int severity, const u
     memset(f, 0, sizeof *f);
     f->id = (uint16_t)id;
     f->severity = (uint8_t)(severity >= 0 ? severity : (int)tlsa_finding_default_severity(id));
-    f->detail = detail->s ? detail->s : strdup("");
+    f->detail = detail->data ? detail->data : strdup("");
     f->frames = malloc((n_frames ? n_frames : 1) * sizeof *f->frames);
     if (!f->detail || !f->frames) {
         free(f->detail);
@@ -81,13 +50,13 @@ void tlsa_audit_add(tlsa_audit_ctx *x, tlsa_finding_id id, int severity, const u
 
 void tlsa_audit_addf(tlsa_audit_ctx *x, tlsa_finding_id id, int severity, uint64_t frame,
                      const char *fmt, ...) {
-    tlsa_text t = {0};
+    tlsa_buf t = {0};
     char buf[512];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(buf, sizeof buf, fmt, ap);
     va_end(ap);
-    tlsa_text_add(&t, "%s", buf);
+    tlsa_buf_printf(&t, "%s", buf);
     tlsa_audit_add(x, id, severity, &frame, 1, &t);
 }
 

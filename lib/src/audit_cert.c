@@ -52,27 +52,27 @@ static bool on_path(const tlsa_chain *ch, uint32_t i) {
 static void check_dates(tlsa_audit_ctx *x, const tlsa_chain *ch, int64_t now, uint64_t frame) {
     char when[32], at[32];
     time_str(now, at, sizeof at);
-    tlsa_text exp = {0}, nyv = {0};
+    tlsa_buf exp = {0}, nyv = {0};
     for (uint32_t i = 0; i < ch->n; i++) {
         const tlsa_cert_info *ci = &ch->info[i];
         if (!ci->parsed || !on_path(ch, i))
             continue;
         if (now > ci->not_after_t) {
             time_str(ci->not_after_t, when, sizeof when);
-            tlsa_text_add(&exp, "%scertificate %u (%s) expired %s", exp.len ? "; " : "", i,
-                          subj(ci), when);
+            tlsa_buf_printf(&exp, "%scertificate %u (%s) expired %s", exp.len ? "; " : "", i,
+                            subj(ci), when);
         } else if (now < ci->not_before_t) {
             time_str(ci->not_before_t, when, sizeof when);
-            tlsa_text_add(&nyv, "%scertificate %u (%s) is valid only from %s", nyv.len ? "; " : "",
-                          i, subj(ci), when);
+            tlsa_buf_printf(&nyv, "%scertificate %u (%s) is valid only from %s",
+                            nyv.len ? "; " : "", i, subj(ci), when);
         }
     }
     if (exp.len || exp.oom) {
-        tlsa_text_add(&exp, "; capture time %s", at);
+        tlsa_buf_printf(&exp, "; capture time %s", at);
         tlsa_audit_add(x, TLSA_F_CERT_EXPIRED, -1, &frame, 1, &exp);
     }
     if (nyv.len || nyv.oom) {
-        tlsa_text_add(&nyv, "; capture time %s", at);
+        tlsa_buf_printf(&nyv, "; capture time %s", at);
         tlsa_audit_add(x, TLSA_F_CERT_NOT_YET_VALID, -1, &frame, 1, &nyv);
     }
     const tlsa_cert_info *leaf = &ch->info[0];
@@ -128,27 +128,27 @@ static void check_host(tlsa_audit_ctx *x, const tlsa_chain *ch, uint64_t frame) 
     if (tlsa_cert_matches_host(ch->x[0], c->ch.sni.data, c->ch.sni.len))
         return;
     const tlsa_cert_info *leaf = &ch->info[0];
-    tlsa_text t = {0};
+    tlsa_buf t = {0};
     /* The SNI came from the wire: the detail quotes it, the faces escape it. */
-    tlsa_text_add(&t, "SNI \"%.*s\" is not covered by the leaf; ",
-                  (int)(c->ch.sni.len > 253 ? 253 : c->ch.sni.len), (const char *)c->ch.sni.data);
+    tlsa_buf_printf(&t, "SNI \"%.*s\" is not covered by the leaf; ",
+                    (int)(c->ch.sni.len > 253 ? 253 : c->ch.sni.len), (const char *)c->ch.sni.data);
     if (leaf->has_san) {
-        tlsa_text_add(&t, "SAN:");
+        tlsa_buf_printf(&t, "SAN:");
         for (uint32_t i = 0; i < leaf->n_san && i < 20; i++)
-            tlsa_text_add(&t, "%s %s", i ? "," : "", leaf->san[i]);
+            tlsa_buf_printf(&t, "%s %s", i ? "," : "", leaf->san[i]);
         if (leaf->n_san > 20)
-            tlsa_text_add(&t, ", … (%u names)", leaf->n_san);
+            tlsa_buf_printf(&t, ", … (%u names)", leaf->n_san);
         if (!leaf->n_san)
-            tlsa_text_add(&t, " no DNS or IP names");
+            tlsa_buf_printf(&t, " no DNS or IP names");
     } else {
-        tlsa_text_add(&t, "no SAN, subject %s", subj(leaf));
+        tlsa_buf_printf(&t, "no SAN, subject %s", subj(leaf));
     }
     tlsa_audit_add(x, TLSA_F_CERT_HOSTNAME_MISMATCH, -1, &frame, 1, &t);
 }
 
 static void check_keys(tlsa_audit_ctx *x, const tlsa_chain *ch, uint64_t frame) {
     uint32_t rsa_min = x->a->policy->min_rsa_bits > 2048 ? x->a->policy->min_rsa_bits : 2048;
-    tlsa_text weak = {0}, sig = {0};
+    tlsa_buf weak = {0}, sig = {0};
     for (uint32_t i = 0; i < ch->n; i++) {
         const tlsa_cert_info *ci = &ch->info[i];
         if (!ci->parsed || !on_path(ch, i))
@@ -158,13 +158,13 @@ static void check_keys(tlsa_audit_ctx *x, const tlsa_chain *ch, uint64_t frame) 
                        : ci->key_kind == 2 ? 224
                                            : 0;
         if (ci->key_bits && ci->key_bits < min)
-            tlsa_text_add(&weak, "%scertificate %u (%s): %s, under %u bits", weak.len ? "; " : "",
-                          i, subj(ci), ci->key, min);
+            tlsa_buf_printf(&weak, "%scertificate %u (%s): %s, under %u bits", weak.len ? "; " : "",
+                            i, subj(ci), ci->key, min);
         int md = NID_undef, pk = NID_undef;
         if (!ci->self_signed && OBJ_find_sigid_algs(X509_get_signature_nid(ch->x[i]), &md, &pk) &&
             (md == NID_md5 || md == NID_sha1 || md == NID_md5_sha1))
-            tlsa_text_add(&sig, "%scertificate %u (%s) is signed with %s", sig.len ? "; " : "", i,
-                          subj(ci), ci->sig_alg);
+            tlsa_buf_printf(&sig, "%scertificate %u (%s) is signed with %s", sig.len ? "; " : "", i,
+                            subj(ci), ci->sig_alg);
     }
     if (weak.len || weak.oom)
         tlsa_audit_add(x, TLSA_F_CERT_WEAK_KEY, -1, &frame, 1, &weak);

@@ -105,17 +105,17 @@ static void check_suite(tlsa_audit_ctx *x) {
     bool version_ok = !c->version || tlsa_policy_allows_version(p, c->version);
     if (suite_ok && version_ok)
         return;
-    tlsa_text t = {0};
+    tlsa_buf t = {0};
     if (!suite_ok)
-        tlsa_text_add(&t, "%s (0x%04X) is not among the %s policy's %s suites", name, c->suite,
-                      p->name, tls13 ? "TLS 1.3" : "TLS 1.2");
+        tlsa_buf_printf(&t, "%s (0x%04X) is not among the %s policy's %s suites", name, c->suite,
+                        p->name, tls13 ? "TLS 1.3" : "TLS 1.2");
     if (!version_ok) {
-        tlsa_text_add(&t, "%s%s is not among its versions (", t.len ? "; " : "",
-                      tlsa_version_name(c->version));
+        tlsa_buf_printf(&t, "%s%s is not among its versions (", t.len ? "; " : "",
+                        tlsa_version_name(c->version));
         for (uint32_t i = 0; i < p->versions.n; i++)
-            tlsa_text_add(&t, "%s%s", i ? " " : "",
-                          tlsa_policy_version_str(p->versions.v[i], vb, sizeof vb));
-        tlsa_text_add(&t, ")");
+            tlsa_buf_printf(&t, "%s%s", i ? " " : "",
+                            tlsa_policy_version_str(p->versions.v[i], vb, sizeof vb));
+        tlsa_buf_printf(&t, ")");
     }
     tlsa_audit_add(x, TLSA_F_CIPHER_POLICY, -1, &frame, 1, &t);
 }
@@ -124,7 +124,7 @@ static void check_client_offer(tlsa_audit_ctx *x) {
     const tlsa_conn *c = x->c;
     if (!c->ch.present || !c->ch.suites.v)
         return;
-    tlsa_text t = {0};
+    tlsa_buf t = {0};
     uint32_t n = 0;
     for (uint32_t i = 0; i < c->ch.suites.n; i++) {
         uint16_t s = c->ch.suites.v[i];
@@ -134,14 +134,14 @@ static void check_client_offer(tlsa_audit_ctx *x) {
         if (!si || !(weak_classes(si) & (W_NULL | W_EXPORT | W_ANON | W_RC4 | W_DES)))
             continue;
         if (n < 32)
-            tlsa_text_add(&t, "%s%s", n ? ", " : "", si->name ? si->name : "?");
+            tlsa_buf_printf(&t, "%s%s", n ? ", " : "", si->name ? si->name : "?");
         n++;
     }
     if (!n)
         return;
     if (n > 32)
-        tlsa_text_add(&t, ", … (%u in all)", n);
-    tlsa_text_add(&t, " offered by the client");
+        tlsa_buf_printf(&t, ", … (%u in all)", n);
+    tlsa_buf_printf(&t, " offered by the client");
     tlsa_audit_add(x, TLSA_F_CLIENT_OFFERS_WEAK, -1, &c->ch.frame, 1, &t);
 }
 

@@ -6,6 +6,7 @@
 #include "cert.h"
 #include "policy.h"
 #include "tlsaudit/audit.h"
+#include "tlsaudit/output.h"
 
 struct tlsa_auditor {
     X509_STORE *store;
@@ -15,14 +16,8 @@ struct tlsa_auditor {
     int64_t now;
 };
 
-/* A growing text, for finding details. On allocation failure it stays short and oom is set. */
-typedef struct tlsa_text {
-    char *s;
-    size_t len, cap;
-    bool oom;
-} tlsa_text;
-
-void tlsa_text_add(tlsa_text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Finding details are built in a tlsa_buf (output.h) with tlsa_buf_printf; on allocation failure
+ * the buffer's oom is set and the finding is not added. */
 
 typedef struct tlsa_audit_ctx {
     tlsa_auditor *a;
@@ -35,7 +30,7 @@ typedef struct tlsa_audit_ctx {
 /* Adds a finding. severity < 0: the catalogue's. frames: n_frames values, zeros skipped. The
  * detail is taken over (freed here on failure). */
 void tlsa_audit_add(tlsa_audit_ctx *x, tlsa_finding_id id, int severity, const uint64_t *frames,
-                    uint32_t n_frames, tlsa_text *detail);
+                    uint32_t n_frames, tlsa_buf *detail);
 /* The same with a printf-style detail and one frame. */
 void tlsa_audit_addf(tlsa_audit_ctx *x, tlsa_finding_id id, int severity, uint64_t frame,
                      const char *fmt, ...) __attribute__((format(printf, 5, 6)));

@@ -61,13 +61,13 @@ static void check_curve(tlsa_audit_ctx *x) {
     bool outside = !tlsa_policy_allows_group(x->a->policy, g);
     if (!weak && !outside)
         return;
-    tlsa_text t = {0};
-    tlsa_text_add(&t, "group %s (0x%04x)", tlsa_group_name(g), g);
+    tlsa_buf t = {0};
+    tlsa_buf_printf(&t, "group %s (0x%04x)", tlsa_group_name(g), g);
     if (weak)
-        tlsa_text_add(&t, " has %u bits, under %u", bits, EC_MIN_BITS);
+        tlsa_buf_printf(&t, " has %u bits, under %u", bits, EC_MIN_BITS);
     if (outside)
-        tlsa_text_add(&t, "%s is not in the %s policy's groups", weak ? ";" : "",
-                      x->a->policy->name);
+        tlsa_buf_printf(&t, "%s is not in the %s policy's groups", weak ? ";" : "",
+                        x->a->policy->name);
     tlsa_audit_add(x, TLSA_F_KEX_WEAK_CURVE, -1, &frame, 1, &t);
 }
 
@@ -98,19 +98,19 @@ static const char *weak_hash(uint16_t scheme) {
 static void check_sig(tlsa_audit_ctx *x) {
     const tlsa_conn *c = x->c;
     const tlsa_kex *k = &c->kex;
-    tlsa_text t = {0};
+    tlsa_buf t = {0};
     uint64_t frames[2] = {0, 0};
     uint64_t ske = tlsa_audit_msg_frame(c, TLSA_HS_SERVER_KEY_EXCHANGE, TLSA_FROM_SERVER);
     uint64_t cv = tlsa_audit_msg_frame(c, TLSA_HS_CERTIFICATE_VERIFY, TLSA_FROM_CLIENT);
     const char *h;
     if (k->ske_sig_scheme && (h = weak_hash(k->ske_sig_scheme))) {
-        tlsa_text_add(&t, "ServerKeyExchange signed with %s (0x%04x, %s)",
-                      tlsa_sigscheme_name(k->ske_sig_scheme), k->ske_sig_scheme, h);
+        tlsa_buf_printf(&t, "ServerKeyExchange signed with %s (0x%04x, %s)",
+                        tlsa_sigscheme_name(k->ske_sig_scheme), k->ske_sig_scheme, h);
         frames[0] = ske;
     }
     if (k->cv_sig_scheme && (h = weak_hash(k->cv_sig_scheme))) {
-        tlsa_text_add(&t, "%sCertificateVerify signed with %s (0x%04x, %s)", t.len ? "; " : "",
-                      tlsa_sigscheme_name(k->cv_sig_scheme), k->cv_sig_scheme, h);
+        tlsa_buf_printf(&t, "%sCertificateVerify signed with %s (0x%04x, %s)", t.len ? "; " : "",
+                        tlsa_sigscheme_name(k->cv_sig_scheme), k->cv_sig_scheme, h);
         frames[1] = cv;
     }
     /* Before TLS 1.2 every handshake signature hashes with MD5+SHA-1 (RSA) or SHA-1 (DSA,
@@ -119,16 +119,16 @@ static void check_sig(tlsa_audit_ctx *x) {
     bool signed_ske =
         ske && !k->ske_sig_scheme && si && si->auth != TLSA_AUTH_ANON && si->auth != TLSA_AUTH_PSK;
     if (!t.len && c->version >= TLSA_V_SSL3 && c->version <= TLSA_V_TLS11 && (signed_ske || cv)) {
-        tlsa_text_add(&t, "TLS 1.0/1.1 signatures use MD5+SHA-1 (%s%s%s)",
-                      signed_ske ? "ServerKeyExchange" : "", signed_ske && cv ? ", " : "",
-                      cv ? "CertificateVerify" : "");
+        tlsa_buf_printf(&t, "TLS 1.0/1.1 signatures use MD5+SHA-1 (%s%s%s)",
+                        signed_ske ? "ServerKeyExchange" : "", signed_ske && cv ? ", " : "",
+                        cv ? "CertificateVerify" : "");
         frames[0] = signed_ske ? ske : 0;
         frames[1] = cv;
     }
     if (t.len || t.oom)
         tlsa_audit_add(x, TLSA_F_SIG_WEAK_HASH, -1, frames, 2, &t);
     else
-        free(t.s);
+        free(t.data);
 }
 
 void tlsa_audit_kex(tlsa_audit_ctx *x) {

@@ -26,9 +26,9 @@ static void check_renegotiation(tlsa_audit_ctx *x) {
         for (uint32_t i = 0; c->steps.v && i < c->steps.n && n < 64; i++)
             if (c->steps.v[i].handshake > 0 && c->steps.v[i].msg_type == TLSA_HS_CLIENT_HELLO)
                 frames[n++] = c->steps.v[i].frame;
-        tlsa_text t = {0};
-        tlsa_text_add(&t, "%u handshakes on this connection (%u renegotiation%s)", c->handshakes,
-                      c->handshakes - 1, c->handshakes > 2 ? "s" : "");
+        tlsa_buf t = {0};
+        tlsa_buf_printf(&t, "%u handshakes on this connection (%u renegotiation%s)", c->handshakes,
+                        c->handshakes - 1, c->handshakes > 2 ? "s" : "");
         if (!n)
             frames[n++] = c->first_frame;
         tlsa_audit_add(x, TLSA_F_PROTO_RENEGOTIATION, -1, frames, n, &t);
@@ -40,11 +40,11 @@ static void check_renegotiation(tlsa_audit_ctx *x) {
     bool sh_ok = tlsa_u16_list_has(&c->sh.extensions, EXT_RENEGOTIATION_INFO);
     if (sh_ok && (ch_ok || !c->ch.present))
         return;
-    tlsa_text t = {0};
+    tlsa_buf t = {0};
     if (c->ch.present && !ch_ok)
-        tlsa_text_add(&t, "the ClientHello has neither renegotiation_info nor the SCSV");
+        tlsa_buf_printf(&t, "the ClientHello has neither renegotiation_info nor the SCSV");
     if (!sh_ok)
-        tlsa_text_add(&t, "%sthe ServerHello lacks renegotiation_info", t.len ? "; " : "");
+        tlsa_buf_printf(&t, "%sthe ServerHello lacks renegotiation_info", t.len ? "; " : "");
     uint64_t frames[2] = {c->ch.present && !ch_ok ? c->ch.frame : 0, c->sh.frame};
     tlsa_audit_add(x, TLSA_F_PROTO_INSECURE_RENEGOTIATION, -1, frames, 2, &t);
 }
@@ -58,9 +58,9 @@ static void check_hello_features(tlsa_audit_ctx *x) {
     if (c->ch.present && c->sh.present && tlsa_u16_list_has(&c->ch.extensions, EXT_HEARTBEAT) &&
         tlsa_u16_list_has(&c->sh.extensions, EXT_HEARTBEAT)) {
         uint64_t frames[2] = {c->ch.frame, c->sh.frame};
-        tlsa_text t = {0};
-        tlsa_text_add(&t, "both hellos carry the heartbeat extension (server mode %u)",
-                      c->sh.heartbeat_mode);
+        tlsa_buf t = {0};
+        tlsa_buf_printf(&t, "both hellos carry the heartbeat extension (server mode %u)",
+                        c->sh.heartbeat_mode);
         tlsa_audit_add(x, TLSA_F_PROTO_HEARTBEAT, -1, frames, 2, &t);
     }
     if (c->heartbleed)
@@ -152,7 +152,7 @@ static void check_completion(tlsa_audit_ctx *x) {
     }
     uint64_t frames[32];
     uint32_t n = 0, total = 0;
-    tlsa_text t = {0};
+    tlsa_buf t = {0};
     for (uint32_t i = 0; c->problems && i < c->n_problems; i++) {
         const tlsa_problem *p = &c->problems[i];
         /* A message over a configured limit could not be parsed either: say so, with the limit,
@@ -163,9 +163,9 @@ static void check_completion(tlsa_audit_ctx *x) {
             continue;
         const char *why = tlsa_strerror((tlsa_err)p->err);
         if (total < 8)
-            tlsa_text_add(&t, "%sframe %llu, %s: %.96s%s%s", total ? "; " : "",
-                          (unsigned long long)p->frame, who(p->dir), p->what,
-                          strstr(p->what, why) ? "" : ": ", strstr(p->what, why) ? "" : why);
+            tlsa_buf_printf(&t, "%sframe %llu, %s: %.96s%s%s", total ? "; " : "",
+                            (unsigned long long)p->frame, who(p->dir), p->what,
+                            strstr(p->what, why) ? "" : ": ", strstr(p->what, why) ? "" : why);
         if (n < 32)
             frames[n++] = p->frame;
         total++;
@@ -173,7 +173,7 @@ static void check_completion(tlsa_audit_ctx *x) {
     if (!total)
         return;
     if (total > 8)
-        tlsa_text_add(&t, "; … (%u problems in all)", total);
+        tlsa_buf_printf(&t, "; … (%u problems in all)", total);
     tlsa_audit_add(x, TLSA_F_PROTO_MALFORMED, -1, frames, n, &t);
 }
 
