@@ -2,6 +2,7 @@
  * order), and release of what the audit added to a record. */
 #include "audit_int.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
