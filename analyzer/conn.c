@@ -75,18 +75,18 @@ void cli_on_conn(tlsa_conn *c, void *user) {
     cli_file *f = x->f;
     const char *file = f->in->path;
 
-    /* --fail-on judges every finding; the output shows those at or above --min-severity. */
-    tlsa_finding *shown = c->n_findings ? malloc(c->n_findings * sizeof *shown) : NULL;
+    /* --fail-on judges every finding; the output shows those at or above --min-severity. The
+     * audit sorts findings by severity, highest first, so those shown are a prefix. */
     uint32_t n_shown = 0;
     for (uint32_t i = 0; c->findings && i < c->n_findings; i++) {
         int sev = c->findings[i].severity;
         if (sev > f->worst)
             f->worst = sev;
-        if (sev >= o->min_severity && shown)
-            shown[n_shown++] = c->findings[i];
+        if (sev >= o->min_severity)
+            n_shown = i + 1;
     }
+    const tlsa_finding *shown = c->findings;
     tlsa_conn view = *c;
-    view.findings = shown;
     view.n_findings = n_shown;
 
     /* Only the grouped reports (text, json) need a summary per connection. */
@@ -153,7 +153,6 @@ void cli_on_conn(tlsa_conn *c, void *user) {
             break;
         }
     }
-    free(shown);
     if (f->stream && f->out.len >= CLI_STREAM_CHUNK) {
         fwrite(f->out.data, 1, f->out.len, f->stream);
         tlsa_buf_reset(&f->out);
