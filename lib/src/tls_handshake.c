@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
 #include "cursor.h"
 #include "tls_int.h"
 
@@ -14,19 +15,7 @@ void tlsa_hs_reset(tlsa_side *s) {
 
 /* Append n bytes to the fragment buffer, growing it as needed. */
 static bool hs_append(tlsa_side *s, const uint8_t *p, size_t n) {
-    if (s->hs_n + n > s->hs_cap) {
-        size_t cap = s->hs_cap ? s->hs_cap : 1024;
-        while (cap < s->hs_n + n)
-            cap *= 2;
-        uint8_t *b = realloc(s->hs, cap);
-        if (!b)
-            return false;
-        s->hs = b;
-        s->hs_cap = cap;
-    }
-    memcpy(s->hs + s->hs_n, p, n);
-    s->hs_n += n;
-    return true;
+    return tlsa_grow_append(&s->hs, &s->hs_n, &s->hs_cap, 1024, p, n);
 }
 
 /* Length of the message whose 4-byte header starts at p. */

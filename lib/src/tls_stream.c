@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
 #include "cursor.h"
 #include "msg.h"
 #include "tls_int.h"
@@ -171,20 +172,7 @@ static bool hunt(tlsa_tls *t, int side, size_t *at, bool *v2) {
 }
 
 static bool win_append(tlsa_side *s, const uint8_t *p, size_t n) {
-    if (s->win_n + n > s->win_cap) {
-        size_t cap = s->win_cap ? s->win_cap : 256;
-        while (cap < s->win_n + n)
-            cap *= 2;
-        uint8_t *w = realloc(s->win, cap);
-        if (!w)
-            return false;
-        s->win = w;
-        s->win_cap = cap;
-    }
-    if (n)
-        memcpy(s->win + s->win_n, p, n);
-    s->win_n += n;
-    return true;
+    return tlsa_grow_append(&s->win, &s->win_n, &s->win_cap, 256, p, n);
 }
 
 /* Sync found at window position `at`: the side now reads records from there. */

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
 #include "cursor.h"
 #include "keys_internal.h"
 
@@ -26,18 +27,8 @@ static tlsa_err buffer(tlsa_transcript *t, const uint8_t *msg, size_t len) {
         return TLSA_E_OK; /* memcpy from NULL is undefined even for 0 bytes */
     if (len > TLSA_TRANSCRIPT_MAX_BUFFER - t->pending_len)
         return TLSA_E_LIMIT_MESSAGE;
-    if (t->pending_len + len > t->pending_cap) {
-        size_t cap = t->pending_cap ? t->pending_cap : 1024;
-        while (cap < t->pending_len + len)
-            cap *= 2;
-        uint8_t *p = realloc(t->pending, cap);
-        if (!p)
-            return TLSA_E_NO_MEMORY;
-        t->pending = p;
-        t->pending_cap = cap;
-    }
-    memcpy(t->pending + t->pending_len, msg, len);
-    t->pending_len += len;
+    if (!tlsa_grow_append(&t->pending, &t->pending_len, &t->pending_cap, 1024, msg, len))
+        return TLSA_E_NO_MEMORY;
     return TLSA_E_OK;
 }
 
