@@ -90,7 +90,8 @@ static long long file_pos(pcap_t *p) {
     return fp ? (long long)ftell(fp) : -1;
 }
 
-void cli_read_input(const cli_opts *o, tlsa_auditor *a, cli_file *f, cli_progress *prog) {
+void cli_read_input(const cli_opts *o, tlsa_auditor *a, cli_file *f, cli_progress *prog,
+                    bool pipeline) {
     const cli_input *in = f->in;
     char errbuf[PCAP_ERRBUF_SIZE] = "";
     pcap_t *p;
@@ -124,6 +125,13 @@ void cli_read_input(const cli_opts *o, tlsa_auditor *a, cli_file *f, cli_progres
     cfg.on_conn = cli_on_conn;
     cfg.on_step = o->dump ? cli_on_step : NULL;
     cfg.user = &ctx;
+    /* --dump interleaves steps (reading thread) with connection ends: it stays on one thread. */
+    cli_pipe *pipe = pipeline && !o->dump ? cli_pipe_start(a, &ctx) : NULL;
+    if (pipe) {
+        cfg.auditor = NULL; /* the rendering thread audits */
+        cfg.on_conn = cli_pipe_on_conn;
+        cfg.user = pipe;
+    }
     tlsa_keylog *own_keys = NULL;
     cfg.keylog = cli_keys_for_input(o, f, &own_keys);
     cfg.rsa_key = o->rsa_key;
@@ -131,6 +139,7 @@ void cli_read_input(const cli_opts *o, tlsa_auditor *a, cli_file *f, cli_progres
     cfg.psk_len = o->psk_len;
     tlsa_engine *e = tlsa_engine_new(&cfg);
     if (!e) {
+        cli_pipe_finish(pipe);
         cli_file_error(f, "cannot start the analysis: %s", tlsa_strerror(TLSA_E_NO_MEMORY));
         f->failed = true;
         tlsa_keylog_free(own_keys);
@@ -173,7 +182,8 @@ void cli_read_input(const cli_opts *o, tlsa_auditor *a, cli_file *f, cli_progres
             }
             if (prog->enabled && (frame & 1023) == 0) {
                 long long pos = file_pos(p);
-                cli_progress_update(prog, pos >= 0 ? (uint64_t)pos : f->bytes, frame, f->n_seen);
+                cli_progress_update(prog, pos >= 0 ? (uint64_t)pos : f->bytes, frame,
+                                    pipe ? cli_pipe_handed(pipe) : f->n_seen);
             }
         } else if (rc == 0) {
             wait_live(p); /* live: nothing yet */
@@ -205,6 +215,7 @@ void cli_read_input(const cli_opts *o, tlsa_auditor *a, cli_file *f, cli_progres
     }
     /* Everything decoded so far is reported, also after damage. */
     tlsa_engine_flush(e);
+    cli_pipe_finish(pipe);
     tlsa_engine_free(e);
     tlsa_keylog_free(own_keys);
     pcap_close(p);

@@ -30,6 +30,7 @@ typedef struct cli_opts {
     const char *filter;
     unsigned jobs;
     bool steps, dump, quiet;
+    bool single_thread; /* --single-thread: no rendering thread */
     const char *output;
     uint32_t max_flows;       /* 0 = library default */
     bool color;               /* decided in main: terminal, NO_COLOR, format */
@@ -130,7 +131,9 @@ void cli_keys_report_unused(const cli_opts *o);
 /* ---- capture.c ---- */
 struct cli_progress;
 /* Reads one input (file, stdin or live interface) through the engine into f. */
-void cli_read_input(const cli_opts *o, tlsa_auditor *a, cli_file *f, struct cli_progress *p);
+/* With pipeline, the audit and rendering run on a second thread (pipeline.c). */
+void cli_read_input(const cli_opts *o, tlsa_auditor *a, cli_file *f, struct cli_progress *p,
+                    bool pipeline);
 
 /* ---- conn.c: the on_conn / on_step handlers shared by every format ---- */
 typedef struct cli_ctx {
@@ -139,6 +142,17 @@ typedef struct cli_ctx {
 } cli_ctx;
 void cli_on_conn(tlsa_conn *c, void *user);
 void cli_on_step(const tlsa_conn *c, const tlsa_step *s, void *user);
+
+/* ---- pipeline.c: audit and rendering on a second thread ---- */
+typedef struct cli_pipe cli_pipe;
+/* Starts the rendering thread; NULL when it cannot (then stay on one thread). */
+cli_pipe *cli_pipe_start(tlsa_auditor *a, cli_ctx *ctx);
+/* The engine's on_conn (user = the pipe): moves the record to the rendering thread. */
+void cli_pipe_on_conn(tlsa_conn *c, void *user);
+/* Records handed over so far (call on the reading thread). */
+size_t cli_pipe_handed(const cli_pipe *p);
+/* Waits until every record is rendered, then ends the thread. */
+void cli_pipe_finish(cli_pipe *p);
 /* s escaped for a terminal (tlsa_text_str) into buf, cut to size: for user-typed values echoed
  * in diagnostics (paths and options can hold terminal escapes too). Returns buf. */
 const char *cli_esc(const char *s, char *buf, size_t size);

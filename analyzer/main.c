@@ -18,6 +18,7 @@ typedef struct run {
     cli_totals t;
     bool input_failed, fail_hit, header_done;
     bool progress_ok; /* stderr is a terminal and not --quiet */
+    bool pipeline;    /* one input at a time: audit and render on a second thread */
 } run;
 
 static void work(size_t i, unsigned worker, void *ctx) {
@@ -36,7 +37,7 @@ static void work(size_t i, unsigned worker, void *ctx) {
             r->spills[worker] = tmpfile();
         f->spill = r->spills[worker];
     }
-    cli_read_input(r->o, r->auditors[worker], f, &p);
+    cli_read_input(r->o, r->auditors[worker], f, &p, r->pipeline);
     cli_progress_end(&p);
 }
 
@@ -147,6 +148,7 @@ int main(int argc, char **argv) {
     r.input_failed = r.in.failed;
     unsigned workers = o.jobs < r.in.n ? o.jobs : (unsigned)(r.in.n ? r.in.n : 1);
     rc = setup_auditors(&r, workers);
+    r.pipeline = workers == 1 && !o.single_thread;
     r.spills = calloc(workers, sizeof *r.spills);
     if (rc < 0 && o.output) {
         r.out = fopen(o.output, "w");

@@ -22,6 +22,7 @@ enum {
     OPT_FILTER,
     OPT_DURATION,
     OPT_JOBS,
+    OPT_SINGLE_THREAD,
     OPT_STEPS,
     OPT_DUMP,
     OPT_MAX_FLOWS,
@@ -45,6 +46,7 @@ static const struct option long_opts[] = {
     {"interface", required_argument, NULL, 'i'},
     {"duration", required_argument, NULL, OPT_DURATION},
     {"jobs", required_argument, NULL, OPT_JOBS},
+    {"single-thread", no_argument, NULL, OPT_SINGLE_THREAD},
     {"steps", no_argument, NULL, OPT_STEPS},
     {"dump", no_argument, NULL, OPT_DUMP},
     {"quiet", no_argument, NULL, 'q'},
@@ -103,6 +105,9 @@ static void usage(FILE *f) {
             "  --duration SEC       stop a live capture after SEC seconds (default: Ctrl-C)\n"
             "  --jobs N             analyse up to N files in parallel (1..64, default 1);\n"
             "                       the output order is the input order\n"
+            "  --single-thread      one thread only (by default, when one file is read at a\n"
+            "                       time, a second thread audits and renders connections\n"
+            "                       while the first reads packets; the output is the same)\n"
             "  --max-flows N        live TCP flows kept at once (default 65536); the oldest\n"
             "                       is finished early when exceeded\n"
             "\n"
@@ -286,6 +291,9 @@ int cli_parse_options(int argc, char **argv, cli_opts *o) {
             o->jobs = j;
             break;
         }
+        case OPT_SINGLE_THREAD:
+            o->single_thread = true;
+            break;
         case OPT_STEPS:
             o->steps = true;
             break;

@@ -1,4 +1,4 @@
-/* Frees everything a connection record owns. */
+/* Frees everything a connection record owns; moves a record out of the engine. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,4 +23,10 @@ void tlsa_conn_free_contents(tlsa_conn *c) {
     c->n_alerts = 0;
     c->problems = NULL;
     c->n_problems = 0;
+}
+
+void tlsa_conn_move(tlsa_conn *dst, tlsa_conn *src) {
+    /* Every pointer in a record is owned by it alone: a shallow move is a complete one. */
+    *dst = *src;
+    memset(src, 0, sizeof *src);
 }

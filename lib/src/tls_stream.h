@@ -73,7 +73,4 @@ tlsa_conn *tlsa_tls_finish(tlsa_tls *t, int end_reason);
 /* Bytes currently buffered inside the TLS layer (partial records and messages), for limits. */
 size_t tlsa_tls_buffered(const tlsa_tls *t);
 
-/* Frees everything a record owns (the TLS layer's allocations and the audit's). */
-void tlsa_conn_free_contents(tlsa_conn *c);
-
 #endif

@@ -238,6 +238,13 @@ typedef struct tlsa_conn {
     uint32_t n_findings;
 } tlsa_conn;
 
+/* Ownership. The engine frees its records when on_conn returns; tlsa_conn_move moves one into
+ * storage the caller owns (*src is left empty, so nothing is freed twice), e.g. to audit and
+ * render it on another thread. tlsa_conn_free_contents releases everything a record owns (the
+ * struct itself is the caller's) and leaves it empty. */
+TLSA_API void tlsa_conn_move(tlsa_conn *dst, tlsa_conn *src);
+TLSA_API void tlsa_conn_free_contents(tlsa_conn *c);
+
 /* Names for display. Never NULL. */
 /* TLS 1.3, final (0x0304) or a draft (0x7fNN): the rules that judge TLS 1.3 use this. */
 TLSA_API bool tlsa_version_is_tls13(uint16_t v);
