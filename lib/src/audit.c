@@ -1,6 +1,7 @@
 /* The audit driver: auditor life cycle, the findings list (sorted by severity, then catalogue
  * order), and release of what the audit added to a record. */
 #include "audit_int.h"
+#include "fmt.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -53,11 +54,24 @@ void tlsa_audit_addf(tlsa_audit_ctx *x, tlsa_finding_id id, int severity, uint64
                      const char *fmt, ...) {
     tlsa_buf t = {0};
     char buf[512];
+    char *text = buf;
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
+    int n = tlsa_vfmt(buf, sizeof buf, fmt, ap);
     va_end(ap);
-    tlsa_buf_printf(&t, "%s", buf);
+    if (n >= (int)sizeof buf && (text = malloc((size_t)n + 1)) != NULL) {
+        va_start(ap, fmt); /* a long detail (many names): format it again, whole */
+        tlsa_vfmt(text, (size_t)n + 1, fmt, ap);
+        va_end(ap);
+    }
+    if (!text) {
+        text = buf;
+        n = (int)sizeof buf - 1;
+    }
+    if (n > 0)
+        tlsa_buf_put(&t, text, (size_t)n);
+    if (text != buf)
+        free(text);
     tlsa_audit_add(x, id, severity, &frame, 1, &t);
 }
 

@@ -50,8 +50,7 @@ static bool on_path(const tlsa_chain *ch, uint32_t i) {
 }
 
 static void check_dates(tlsa_audit_ctx *x, const tlsa_chain *ch, int64_t now, uint64_t frame) {
-    char when[32], at[32];
-    time_str(now, at, sizeof at);
+    char when[32], at[32] = "";
     tlsa_buf exp = {0}, nyv = {0};
     for (uint32_t i = 0; i < ch->n; i++) {
         const tlsa_cert_info *ci = &ch->info[i];
@@ -67,6 +66,8 @@ static void check_dates(tlsa_audit_ctx *x, const tlsa_chain *ch, int64_t now, ui
                             nyv.len ? "; " : "", i, subj(ci), when);
         }
     }
+    if (exp.len || exp.oom || nyv.len || nyv.oom)
+        time_str(now, at, sizeof at); /* only for a finding: most connections have none */
     if (exp.len || exp.oom) {
         tlsa_buf_printf(&exp, "; capture time %s", at);
         tlsa_audit_add(x, TLSA_F_CERT_EXPIRED, -1, &frame, 1, &exp);
@@ -79,6 +80,7 @@ static void check_dates(tlsa_audit_ctx *x, const tlsa_chain *ch, int64_t now, ui
     if (leaf->parsed && now <= leaf->not_after_t && now >= leaf->not_before_t &&
         leaf->not_after_t - now < (int64_t)EXPIRES_SOON_DAYS * DAY) {
         time_str(leaf->not_after_t, when, sizeof when);
+        time_str(now, at, sizeof at);
         tlsa_audit_addf(x, TLSA_F_CERT_EXPIRES_SOON, -1, frame,
                         "leaf (%s) expires %s, %lld days after the capture time %s", subj(leaf),
                         when, (long long)((leaf->not_after_t - now) / DAY), at);
@@ -121,11 +123,22 @@ static void check_trust(tlsa_audit_ctx *x, tlsa_chain *ch, int64_t now, uint64_t
         }
 }
 
-static void check_host(tlsa_audit_ctx *x, const tlsa_chain *ch, uint64_t frame) {
+static bool leaf_matches(tlsa_chain *ch, const tlsa_blob *sni) {
+    if (sni->len >= sizeof ch->host) /* longer than any DNS name: no match, not remembered */
+        return tlsa_cert_matches_host(ch->x[0], sni->data, sni->len);
+    if (ch->host_len != sni->len || memcmp(ch->host, sni->data, sni->len) != 0) {
+        ch->host_ok = tlsa_cert_matches_host(ch->x[0], sni->data, sni->len);
+        memcpy(ch->host, sni->data, sni->len);
+        ch->host_len = (uint16_t)sni->len;
+    }
+    return ch->host_ok;
+}
+
+static void check_host(tlsa_audit_ctx *x, tlsa_chain *ch, uint64_t frame) {
     const tlsa_conn *c = x->c;
     if (!c->ch.present || !c->ch.sni.len || !c->ch.sni.data)
         return;
-    if (tlsa_cert_matches_host(ch->x[0], c->ch.sni.data, c->ch.sni.len))
+    if (leaf_matches(ch, &c->ch.sni))
         return;
     const tlsa_cert_info *leaf = &ch->info[0];
     tlsa_buf t = {0};

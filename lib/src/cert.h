@@ -30,8 +30,10 @@ typedef struct tlsa_store_cert {
 } tlsa_store_cert;
 
 typedef struct tlsa_chain {
-    uint8_t key[32];
+    uint64_t key; /* hash of the DERs (cert_chain.c) */
     uint32_t n;
+    uint8_t *der;         /* the DERs, one after the other, to confirm a cache hit */
+    size_t *der_len;      /* n entries */
     X509 **x;             /* n entries; NULL where the DER did not parse */
     tlsa_cert_info *info; /* n entries */
     /* Verification, done once, without time checks (the time is judged per connection). */
@@ -42,6 +44,11 @@ typedef struct tlsa_chain {
     bool *in_path;          /* n entries: this sent certificate is on the verified path */
     tlsa_store_cert *store; /* certificates the store added to the built chain */
     uint32_t n_store;
+    /* The last name checked against the leaf and the answer: most connections to a server ask
+     * for the same name, and X509_check_host is not cheap. */
+    uint8_t host[256];
+    uint16_t host_len; /* 0: none checked yet */
+    bool host_ok;
     struct tlsa_chain *next;
 } tlsa_chain;
 

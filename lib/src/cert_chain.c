@@ -85,6 +85,8 @@ static void chain_free(tlsa_chain *ch) {
     free(ch->info);
     free(ch->store);
     free(ch->in_path);
+    free(ch->der);
+    free(ch->der_len);
     free(ch);
 }
 
@@ -113,40 +115,82 @@ uint64_t tlsa_cert_cache_verifications(const tlsa_cert_cache *cc) {
     return cc ? cc->verifications : 0;
 }
 
-/* SHA-256 over (4-byte length, DER) of each certificate: unambiguous for any split. */
-static bool chain_key(const tlsa_blob_list *ders, uint8_t key[32]) {
-    EVP_MD_CTX *md = EVP_MD_CTX_new();
-    unsigned int len = 0;
-    bool ok = md && EVP_DigestInit_ex(md, EVP_sha256(), NULL) == 1;
-    for (uint32_t i = 0; ok && i < ders->n; i++) {
-        uint8_t l[4] = {(uint8_t)(ders->v[i].len >> 24), (uint8_t)(ders->v[i].len >> 16),
-                        (uint8_t)(ders->v[i].len >> 8), (uint8_t)ders->v[i].len};
-        ok = EVP_DigestUpdate(md, l, 4) == 1 &&
-             (!ders->v[i].len || EVP_DigestUpdate(md, ders->v[i].data, ders->v[i].len) == 1);
+/* The cache key: a fast 64-bit hash over (4-byte length, DER) of each certificate. A hit is
+ * confirmed byte for byte (same_ders), so crafted collisions only share a bucket, never a
+ * chain; a bucket holds at most max_chains entries. */
+static uint64_t mix(uint64_t h, uint64_t v) {
+    h ^= v * 0x9E3779B97F4A7C15ull;
+    h = (h << 31 | h >> 33) * 0xC2B2AE3D27D4EB4Full;
+    return h;
+}
+
+static uint64_t chain_hash(const tlsa_blob_list *ders) {
+    uint64_t h = 0x243F6A8885A308D3ull ^ ders->n;
+    for (uint32_t i = 0; i < ders->n; i++) {
+        const uint8_t *p = ders->v[i].data;
+        size_t n = ders->v[i].len, k = 0;
+        h = mix(h, n);
+        for (; k + 8 <= n; k += 8) {
+            uint64_t v;
+            memcpy(&v, p + k, 8);
+            h = mix(h, v);
+        }
+        uint64_t tail = 0;
+        if (k < n)
+            memcpy(&tail, p + k, n - k);
+        h = mix(h, tail);
     }
-    ok = ok && EVP_DigestFinal_ex(md, key, &len) == 1 && len == 32;
-    EVP_MD_CTX_free(md);
-    return ok;
+    return h ^ (h >> 29);
+}
+
+static bool same_ders(const tlsa_chain *ch, const tlsa_blob_list *ders) {
+    if (ch->n != ders->n)
+        return false;
+    size_t off = 0;
+    for (uint32_t i = 0; i < ders->n; i++) {
+        size_t n = ders->v[i].len;
+        if (ch->der_len[i] != n || (n && memcmp(ch->der + off, ders->v[i].data, n) != 0))
+            return false;
+        off += n;
+    }
+    return true;
+}
+
+/* Keeps the DERs in one block to confirm later hits. */
+static bool keep_ders(tlsa_chain *ch, const tlsa_blob_list *ders) {
+    size_t total = 0;
+    for (uint32_t i = 0; i < ders->n; i++)
+        total += ders->v[i].len;
+    ch->der = malloc(total ? total : 1);
+    ch->der_len = calloc(ders->n ? ders->n : 1, sizeof *ch->der_len);
+    if (!ch->der || !ch->der_len)
+        return false;
+    size_t off = 0;
+    for (uint32_t i = 0; i < ders->n; i++) {
+        if (ders->v[i].len)
+            memcpy(ch->der + off, ders->v[i].data, ders->v[i].len);
+        ch->der_len[i] = ders->v[i].len;
+        off += ders->v[i].len;
+    }
+    return true;
 }
 
 tlsa_err tlsa_cert_cache_get(tlsa_cert_cache *cc, const tlsa_blob_list *ders, tlsa_chain **out) {
-    uint8_t key[32];
     *out = NULL;
-    if (!chain_key(ders, key))
-        return TLSA_E_NO_MEMORY;
-    size_t b = ((size_t)key[0] << 8 | key[1]) % CACHE_BUCKETS;
+    uint64_t key = chain_hash(ders);
+    size_t b = (size_t)(key % CACHE_BUCKETS);
     for (tlsa_chain *ch = cc->buckets[b]; ch; ch = ch->next)
-        if (memcmp(ch->key, key, 32) == 0 && ch->n == ders->n) {
+        if (ch->key == key && same_ders(ch, ders)) {
             *out = ch;
             return TLSA_E_OK;
         }
     tlsa_chain *ch = calloc(1, sizeof *ch);
     if (!ch)
         return TLSA_E_NO_MEMORY;
-    memcpy(ch->key, key, 32);
+    ch->key = key;
     ch->x = calloc(ders->n ? ders->n : 1, sizeof *ch->x);
     ch->info = calloc(ders->n ? ders->n : 1, sizeof *ch->info);
-    if (!ch->x || !ch->info) {
+    if (!ch->x || !ch->info || !keep_ders(ch, ders)) {
         chain_free(ch);
         return TLSA_E_NO_MEMORY;
     }

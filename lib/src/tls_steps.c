@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cursor.h"
+#include "fmt.h"
 #include "tls_int.h"
 #include "tlsaudit/names.h"
 
@@ -35,7 +36,7 @@ void tlsa_conn_add_stepv(tlsa_tls *t, int dir, uint8_t step, uint8_t type, bool 
                    .stream_start = start,
                    .stream_end = end};
     if (fmt)
-        vsnprintf(s.note, sizeof(s.note), fmt, ap);
+        tlsa_vfmt(s.note, sizeof(s.note), fmt, ap);
     if (step > c->last_step)
         c->last_step = step;
     tlsa_step *kept = NULL;

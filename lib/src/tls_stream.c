@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "grow.h"
+#include "fmt.h"
 #include "cursor.h"
 #include "msg.h"
 #include "tls_int.h"
@@ -25,7 +26,7 @@ void tlsa_tls_problem(tlsa_tls *t, int side, tlsa_err err, const char *fmt, ...)
     p->err = (uint16_t)err;
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(p->what, sizeof(p->what), fmt, ap);
+    tlsa_vfmt(p->what, sizeof(p->what), fmt, ap);
     va_end(ap);
 }
 
