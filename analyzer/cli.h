@@ -145,8 +145,9 @@ void cli_on_step(const tlsa_conn *c, const tlsa_step *s, void *user);
 
 /* ---- pipeline.c: audit and rendering on a second thread ---- */
 typedef struct cli_pipe cli_pipe;
-/* Starts the rendering thread; NULL when it cannot (then stay on one thread). */
-cli_pipe *cli_pipe_start(tlsa_auditor *a, cli_ctx *ctx);
+/* Starts the rendering thread; NULL when it cannot (then stay on one thread). live: hand each
+ * record over at once (live capture, standard input), not in batches. */
+cli_pipe *cli_pipe_start(tlsa_auditor *a, cli_ctx *ctx, bool live);
 /* The engine's on_conn (user = the pipe): moves the record to the rendering thread. */
 void cli_pipe_on_conn(tlsa_conn *c, void *user);
 /* Records handed over so far (call on the reading thread). */

@@ -9,6 +9,7 @@
 #include "cli.h"
 
 #define PIPE_SLOTS 256
+#define PIPE_BATCH 64
 
 struct cli_pipe {
     pthread_mutex_t mu;
@@ -16,6 +17,7 @@ struct cli_pipe {
     /* Slots [head, head + n) (mod PIPE_SLOTS) hold records; the renderer works on a prefix of
      * them without the lock and releases it afterwards, the reader fills only the others. */
     size_t head, n;
+    size_t batch; /* the renderer wakes for this many records (or the end) */
     bool closed;
     pthread_t thread;
     tlsa_auditor *auditor;
@@ -36,7 +38,7 @@ static void *renderer(void *arg) {
     cli_pipe *p = arg;
     pthread_mutex_lock(&p->mu);
     for (;;) {
-        while (!p->n && !p->closed)
+        while (p->n < p->batch && !p->closed)
             pthread_cond_wait(&p->not_empty, &p->mu);
         size_t start = p->head, n = p->n;
         if (!n)
@@ -53,10 +55,13 @@ static void *renderer(void *arg) {
     return NULL;
 }
 
-cli_pipe *cli_pipe_start(tlsa_auditor *a, cli_ctx *ctx) {
+cli_pipe *cli_pipe_start(tlsa_auditor *a, cli_ctx *ctx, bool live) {
     cli_pipe *p = calloc(1, sizeof *p);
     if (!p)
         return NULL;
+    /* Waking per record costs two futex calls; a file can wait for a batch, a live capture or
+     * a pipe shows each connection as soon as it ends. */
+    p->batch = live ? 1 : PIPE_BATCH;
     p->auditor = a;
     p->ctx = ctx;
     pthread_mutex_init(&p->mu, NULL);
@@ -78,7 +83,7 @@ void cli_pipe_on_conn(tlsa_conn *c, void *user) {
     while (p->n == PIPE_SLOTS)
         pthread_cond_wait(&p->not_full, &p->mu);
     tlsa_conn_move(&p->slot[(p->head + p->n) % PIPE_SLOTS], c);
-    if (p->n++ == 0)
+    if (++p->n == p->batch)
         pthread_cond_signal(&p->not_empty);
     pthread_mutex_unlock(&p->mu);
     p->handed++;

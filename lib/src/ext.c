@@ -75,7 +75,7 @@ static tlsa_err ext_walk(tlsa_cur *list, const tlsa_limits *lim, tlsa_u16_list *
     if (!raw)
         return TLSA_E_NO_MEMORY;
     tlsa_err split = tlsa_ext_split(list, lim, raw, cap, &n);
-    tlsa_err e = TLSA_E_OK;
+    tlsa_err e = types ? tlsa_u16_reserve(types, n) : TLSA_E_OK;
     for (size_t i = 0; i < n && types && e == TLSA_E_OK; i++)
         e = tlsa_u16_push(types, raw[i].type);
     for (size_t i = 0; i < n && e == TLSA_E_OK; i++)

@@ -1,6 +1,6 @@
-/* A direct formatter for the plain conversions of the hot paths; see fmt.h. The format is parsed
- * once up front (plan) so that an unsupported conversion falls back to vsnprintf before any
- * argument was consumed. */
+/* A direct formatter for the plain conversions of the hot paths; see fmt.h. It reads the
+ * arguments from a copy of the va_list, so when it meets a conversion it does not handle,
+ * vsnprintf starts over from the untouched original. */
 #include "fmt.h"
 
 #include <stdbool.h>
@@ -99,18 +99,6 @@ static size_t parse_spec(const char *p, spec *s) {
     return (size_t)(p - start) + 1;
 }
 
-/* Every conversion in fmt is one tlsa_vfmt handles. */
-static bool plain(const char *fmt) {
-    for (const char *p = strchr(fmt, '%'); p; p = strchr(p, '%')) {
-        spec s;
-        size_t n = parse_spec(p + 1, &s);
-        if (!n)
-            return false;
-        p += 1 + n;
-    }
-    return true;
-}
-
 static void put_number(out *o, const spec *s, uint64_t v, bool negative) {
     char digits[24];
     size_t n = 0;
@@ -182,7 +170,7 @@ static void put_integer(out *o, const spec *s, va_list *ap) {
     put_number(o, s, v, false);
 }
 
-/* Writes the conversions; false when an argument needs vsnprintf after all (%s of NULL). */
+/* Writes the result; false when vsnprintf must do it (a conversion not handled, %s of NULL). */
 static bool run(out *o, const char *fmt, va_list *ap) {
     const char *p = fmt;
     for (;;) {
@@ -193,7 +181,10 @@ static bool run(out *o, const char *fmt, va_list *ap) {
         }
         put(o, p, (size_t)(pct - p));
         spec s;
-        p = pct + 1 + parse_spec(pct + 1, &s);
+        size_t used = parse_spec(pct + 1, &s);
+        if (!used)
+            return false;
+        p = pct + 1 + used;
         switch (s.conv) {
         case '%':
             put(o, "%", 1);
@@ -224,17 +215,15 @@ static bool run(out *o, const char *fmt, va_list *ap) {
 }
 
 int tlsa_vfmt(char *dst, size_t size, const char *fmt, va_list ap) {
-    if (plain(fmt)) {
-        out o = {dst, size ? size - 1 : 0, 0};
-        va_list aq;
-        va_copy(aq, ap);
-        bool ok = run(&o, fmt, &aq);
-        va_end(aq);
-        if (ok && o.n <= INT32_MAX) {
-            if (size)
-                dst[o.n < o.cap ? o.n : o.cap] = 0;
-            return (int)o.n;
-        }
+    out o = {dst, size ? size - 1 : 0, 0};
+    va_list aq;
+    va_copy(aq, ap);
+    bool ok = run(&o, fmt, &aq);
+    va_end(aq);
+    if (ok && o.n <= INT32_MAX) {
+        if (size)
+            dst[o.n < o.cap ? o.n : o.cap] = 0;
+        return (int)o.n;
     }
     return vsnprintf(dst, size, fmt, ap);
 }

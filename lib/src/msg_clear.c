@@ -86,12 +86,26 @@ tlsa_err tlsa_u16_push(tlsa_u16_list *l, uint16_t v) {
     return TLSA_E_OK;
 }
 
+tlsa_err tlsa_u16_reserve(tlsa_u16_list *l, size_t extra) {
+    if (extra > UINT32_MAX - (size_t)l->n)
+        return TLSA_E_NO_MEMORY;
+    size_t have = implied_cap(l->n), want = implied_cap((size_t)l->n + extra);
+    if (want > have) {
+        uint16_t *nv = realloc(l->v, want * sizeof *nv);
+        if (!nv)
+            return TLSA_E_NO_MEMORY;
+        l->v = nv;
+    }
+    return TLSA_E_OK;
+}
+
 tlsa_err tlsa_u16_read_all(tlsa_u16_list *l, tlsa_cur *c) {
     TLSA_ENSURE(tlsa_cur_left(c) % 2 == 0, TLSA_E_ODD_VECTOR);
+    TLSA_TRY(tlsa_u16_reserve(l, tlsa_cur_left(c) / 2)); /* one allocation, not one per value */
     while (tlsa_cur_left(c) > 0) {
         uint16_t v;
         TLSA_TRY(tlsa_cur_u16(c, &v));
-        TLSA_TRY(tlsa_u16_push(l, v));
+        l->v[l->n++] = v; /* room was reserved */
     }
     return TLSA_E_OK;
 }

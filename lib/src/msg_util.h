@@ -7,6 +7,8 @@
 
 /* Appends v; lists built only through this keep an implied power-of-two capacity. */
 tlsa_err tlsa_u16_push(tlsa_u16_list *l, uint16_t v) TLSA_WUR;
+/* Makes room for extra more pushes in one allocation (keeping that implied capacity). */
+tlsa_err tlsa_u16_reserve(tlsa_u16_list *l, size_t extra) TLSA_WUR;
 /* Appends every remaining u16 of c (c is consumed; an odd tail is TLSA_E_ODD_VECTOR). */
 tlsa_err tlsa_u16_read_all(tlsa_u16_list *l, tlsa_cur *c) TLSA_WUR;
 /* Replaces b with a copy of the n bytes at the cursor (consumes them). */
