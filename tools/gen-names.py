@@ -54,6 +54,12 @@ def c_str(s):
     return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+def json_plain(s):
+    """True when s needs no JSON escaping: printable ASCII other than the quote and the backslash.
+    The JSON writer copies suite names as they are (lib/src/output.c), so this must hold."""
+    return all(0x20 <= ord(ch) < 0x7F and ch not in '"\\' for ch in s)
+
+
 # --- cipher suites --------------------------------------------------------------------------
 
 KEX_AUTH = {
@@ -346,6 +352,26 @@ def load_alerts(ref):
 
 # --- output ---------------------------------------------------------------------------------
 
+def render_suite_index(suites):
+    """Two-level index for an O(1) tlsa_suite_lookup: tlsa_gen_suite_page[id >> 8] is 0 when no
+    suite has that high byte, else 1 + a row of tlsa_gen_suite_slot, whose [id & 0xFF] is 0 or
+    1 + the suite's position in tlsa_gen_suites."""
+    pages = sorted({v >> 8 for v, *_ in suites})
+    if len(pages) > 255:
+        sys.exit("too many suite pages for a uint8_t index")
+    L = ["", "const uint8_t tlsa_gen_suite_page[256] = {"]
+    L += [f"    [0x{hi:02X}] = {k + 1}," for k, hi in enumerate(pages)]
+    L.append("};")
+    L.append("const uint16_t tlsa_gen_suite_slot[][256] = {")
+    for hi in pages:
+        L.append("    {")
+        L += [f"        [0x{v & 0xFF:02X}] = {n + 1},"
+              for n, (v, *_) in enumerate(suites) if v >> 8 == hi]
+        L.append("    },")
+    L.append("};")
+    return L
+
+
 def render(ref):
     suites = load_suites(ref)
     cross_check(ref, suites)
@@ -358,12 +384,15 @@ def render(ref):
     L.append("")
     L.append("const tlsa_suite_info tlsa_gen_suites[] = {")
     for v, name, i, rec in suites:
+        if not json_plain(name) or len(name) > 255:
+            sys.exit(f"0x{v:04X}: suite name {name!r} is not plain ASCII of at most 255 bytes")
         recc = f"'{rec}'" if rec else "0"
         L.append(f"    {{0x{v:04X}, {c_str(name)}, {i['kex']}, {i['auth']}, {i['cipher']}, {i['mode']},")
         L.append(f"     {c_str(i['mac'])}, {'true' if i['export'] else 'false'}, "
-                 f"{'true' if i['tls13'] else 'false'}, {recc}}},")
+                 f"{'true' if i['tls13'] else 'false'}, {recc}, {len(name)}}},")
     L.append("};")
     L.append("const size_t tlsa_gen_suites_n = sizeof tlsa_gen_suites / sizeof tlsa_gen_suites[0];")
+    L.extend(render_suite_index(suites))
     L.append("")
     L.append("const tlsa_gen_group tlsa_gen_groups[] = {")
     for v, name, bits, pq in load_groups(ref):

@@ -1,7 +1,12 @@
-/* The names.h API: binary search over the generated, id-sorted tables in names_gen.c. */
+/* The names.h API: binary search over the generated, id-sorted tables in names_gen.c; suites,
+ * looked up for every offered suite of every connection, through a two-level index. */
 #include <stdlib.h>
 
 #include "names_gen.h"
+
+/* Written by tools/gen-names.py next to tlsa_gen_suites (see render_suite_index there). */
+extern const uint8_t tlsa_gen_suite_page[256];
+extern const uint16_t tlsa_gen_suite_slot[][256];
 
 /* Index of id in a table of n records of the given size whose first member is the uint16 id,
  * or -1. The tables differ in type, so the search walks bytes through the record size. */
@@ -20,11 +25,13 @@ static long find(const void *table, size_t n, size_t size, uint16_t id) {
     return -1;
 }
 
+/* The generator leaves GREASE values out of the index, so they come back NULL too. */
 const tlsa_suite_info *tlsa_suite_lookup(uint16_t id) {
-    if (tlsa_is_grease(id))
+    unsigned page = tlsa_gen_suite_page[id >> 8];
+    if (!page)
         return NULL;
-    long i = find(tlsa_gen_suites, tlsa_gen_suites_n, sizeof tlsa_gen_suites[0], id);
-    return i < 0 ? NULL : &tlsa_gen_suites[i];
+    unsigned slot = tlsa_gen_suite_slot[page - 1][id & 0xff];
+    return slot ? &tlsa_gen_suites[slot - 1] : NULL;
 }
 
 const char *tlsa_suite_name(uint16_t id) {

@@ -1,5 +1,7 @@
 /* Output encoders: a growable buffer, four escapers and the JSON connection record (design §5).
- * Every byte that came from the wire reaches a face only through one of the escapers here. */
+ * Every byte that came from the wire reaches a face only through one of the escapers here.
+ * The JSON record is the hot path of --format jsonl: it is written through a cursor into room
+ * reserved once per part, with no printf, strftime or strlen of our own constants. */
 #include "tlsaudit/tlsaudit.h"
 
 #include <stdarg.h>
@@ -47,13 +49,27 @@ static bool buf_reserve(tlsa_buf *b, size_t n) {
     return true;
 }
 
-void tlsa_buf_put(tlsa_buf *b, const void *p, size_t n) {
+/* Where the next n bytes go (room for the NUL included); NULL when out of memory. The caller
+ * writes through the cursor and ends with buf_commit. */
+static inline char *buf_room(tlsa_buf *b, size_t n) {
     if ((b->oom || b->len + n >= b->cap) && !buf_reserve(b, n))
+        return NULL;
+    return b->data + b->len;
+}
+
+/* Ends a cursor write at end, keeping data a C string. */
+static inline void buf_commit(tlsa_buf *b, char *end) {
+    b->len = (size_t)(end - b->data);
+    *end = 0;
+}
+
+void tlsa_buf_put(tlsa_buf *b, const void *p, size_t n) {
+    char *d = buf_room(b, n);
+    if (!d)
         return;
     if (n)
-        memcpy(b->data + b->len, p, n);
-    b->len += n;
-    b->data[b->len] = 0;
+        memcpy(d, p, n);
+    buf_commit(b, d + n);
 }
 
 void tlsa_buf_puts(tlsa_buf *b, const char *s) {
@@ -61,11 +77,10 @@ void tlsa_buf_puts(tlsa_buf *b, const char *s) {
 }
 
 static inline void buf_putc(tlsa_buf *b, char c) {
-    if (!b->oom && b->len + 1 < b->cap) { /* the common case: room for the byte and the NUL */
-        b->data[b->len++] = c;
-        b->data[b->len] = 0;
-    } else {
-        tlsa_buf_put(b, &c, 1);
+    char *p = buf_room(b, 1);
+    if (p) {
+        *p = c;
+        buf_commit(b, p + 1);
     }
 }
 
@@ -92,6 +107,55 @@ void tlsa_buf_printf(tlsa_buf *b, const char *fmt, ...) {
         va_end(ap);
     }
     b->len += (size_t)n;
+}
+
+/* ---- cursor writers: the caller has reserved the room ------------------------------------ */
+
+static inline char *put_mem(char *p, const void *s, size_t n) {
+    memcpy(p, s, n);
+    return p + n;
+}
+
+/* A string literal without its NUL: the length is a compile-time constant. */
+#define PUT_LIT(p, lit) put_mem((p), (lit), sizeof(lit) - 1)
+/* ,"key": */
+#define PUT_KEY(p, k) PUT_LIT((p), ",\"" k "\":")
+
+#define U64_DIGITS 20 /* 18446744073709551615 */
+
+static const char digit_pairs[] = "0001020304050607080910111213141516171819"
+                                  "2021222324252627282930313233343536373839"
+                                  "4041424344454647484950515253545556575859"
+                                  "6061626364656667686970717273747576777879"
+                                  "8081828384858687888990919293949596979899";
+static const char hex_lower[] = "0123456789abcdef";
+static const char hex_upper[] = "0123456789ABCDEF";
+
+/* Decimal, two digits per division. */
+static char *put_u64(char *p, uint64_t v) {
+    char tmp[U64_DIGITS];
+    char *s = tmp + sizeof tmp;
+    while (v >= 100) {
+        s -= 2;
+        memcpy(s, digit_pairs + 2 * (v % 100), 2);
+        v /= 100;
+    }
+    if (v >= 10) {
+        s -= 2;
+        memcpy(s, digit_pairs + 2 * v, 2);
+    } else {
+        *--s = (char)('0' + v);
+    }
+    return put_mem(p, s, (size_t)(tmp + sizeof tmp - s));
+}
+
+/* Exactly two digits (v < 100), as "%02u". */
+static inline char *put_2d(char *p, unsigned v) {
+    return put_mem(p, digit_pairs + 2 * v, 2);
+}
+
+static inline char *put_bool(char *p, bool v) {
+    return v ? PUT_LIT(p, "true") : PUT_LIT(p, "false");
 }
 
 /* ---- UTF-8 ------------------------------------------------------------------------------- */
@@ -138,45 +202,131 @@ static bool cp_is_hazard(uint32_t cp) {
 /* ---- escapers ---------------------------------------------------------------------------- */
 
 /* Printable ASCII other than the quote and the backslash: copied as is, in runs. */
-static bool json_plain(uint8_t c) {
+static inline bool json_plain(uint8_t c) {
     return c >= 0x20 && c < 0x7F && c != '"' && c != '\\';
 }
 
-void tlsa_json_str(tlsa_buf *b, const uint8_t *s, size_t n) {
-    buf_putc(b, '"');
-    for (size_t i = 0; i < n;) {
-        size_t run = i;
-        while (run < n && json_plain(s[run]))
-            run++;
-        if (run > i) {
-            tlsa_buf_put(b, s + i, run - i);
-            i = run;
-            continue;
+/* json_plain for all eight bytes of w at once. Each test sets a byte's high bit when some byte
+ * fails it (borrows and carries can only add flags next to a byte that already fails). */
+static inline bool json_plain8(uint64_t w) {
+    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+    uint64_t q = w ^ (ones * '"'), bs = w ^ (ones * '\\');
+    uint64_t low = (w - ones * 0x20) & ~w; /* a byte below 0x20 */
+    uint64_t high = w | (w + ones);        /* a byte of 0x7F or more */
+    uint64_t quote = (q - ones) & ~q, back = (bs - ones) & ~bs;
+    return ((low | high | quote | back) & highs) == 0;
+}
+
+/* \uXXXX with lower-case hex. */
+static char *put_u_escape(char *p, uint32_t cp) {
+    p = PUT_LIT(p, "\\u");
+    p[0] = hex_lower[(cp >> 12) & 15];
+    p[1] = hex_lower[(cp >> 8) & 15];
+    p[2] = hex_lower[(cp >> 4) & 15];
+    p[3] = hex_lower[cp & 15];
+    return p + 4;
+}
+
+/* The character at s[0] (n > 0 bytes left), which is not json_plain: an escape, or the UTF-8
+ * sequence itself when it is harmless. Returns the bytes consumed, having written at most six
+ * per byte consumed. */
+static size_t json_special(char **pp, const uint8_t *s, size_t n) {
+    char *p = *pp;
+    uint32_t cp;
+    size_t len = 1;
+    switch (s[0]) {
+    case '"':
+        p = PUT_LIT(p, "\\\"");
+        break;
+    case '\\':
+        p = PUT_LIT(p, "\\\\");
+        break;
+    case '\n':
+        p = PUT_LIT(p, "\\n");
+        break;
+    case '\r':
+        p = PUT_LIT(p, "\\r");
+        break;
+    case '\t':
+        p = PUT_LIT(p, "\\t");
+        break;
+    default:
+        if (s[0] < 0x80) { /* the other C0 controls and DEL */
+            p = put_u_escape(p, s[0]);
+            break;
         }
-        uint32_t cp;
-        size_t len = utf8_seq(s + i, n - i, &cp);
+        len = utf8_seq(s, n, &cp);
         if (len == 0) {
-            tlsa_buf_puts(b, "\\ufffd");
-            i++;
-            continue;
-        }
-        if (cp == '"' || cp == '\\') {
-            buf_putc(b, '\\');
-            buf_putc(b, (char)cp);
-        } else if (cp == '\n') {
-            tlsa_buf_puts(b, "\\n");
-        } else if (cp == '\r') {
-            tlsa_buf_puts(b, "\\r");
-        } else if (cp == '\t') {
-            tlsa_buf_puts(b, "\\t");
-        } else if (cp < 0x20 || cp == 0x7F || cp_is_hazard(cp)) {
-            tlsa_buf_printf(b, "\\u%04x", (unsigned)cp);
+            p = PUT_LIT(p, "\\ufffd");
+            len = 1;
+        } else if (cp_is_hazard(cp)) {
+            p = put_u_escape(p, cp);
         } else {
-            tlsa_buf_put(b, s + i, len);
+            p = put_mem(p, s, len);
         }
-        i += len;
+        break;
     }
-    buf_putc(b, '"');
+    *pp = p;
+    return len;
+}
+
+/* Escapes s[*pos..n) until *pos reaches stop. It may pass stop by up to 10 bytes (a word of
+ * plain bytes, then a sequence), never n: room for 6 * (min(stop + 10, n) - *pos) bytes. */
+static char *json_escape(char *p, const uint8_t *s, size_t n, size_t *pos, size_t stop) {
+    size_t i = *pos;
+    while (i < stop) {
+        uint64_t w;
+        if (n - i >= 8) {
+            memcpy(&w, s + i, 8);
+            if (json_plain8(w)) {
+                p = put_mem(p, &w, 8);
+                i += 8;
+                continue;
+            }
+        }
+        /* Plain bytes up to the special one in this word (or to the end). */
+        size_t end = n - i >= 8 ? i + 8 : n;
+        while (i < end && json_plain(s[i]))
+            *p++ = (char)s[i++];
+        if (i < end)
+            i += json_special(&p, s + i, n - i);
+    }
+    *pos = i;
+    return p;
+}
+
+/* A whole JSON string, quotes included: room for 6 * n + 2 bytes. */
+static char *put_json_str(char *p, const void *s, size_t n) {
+    size_t i = 0;
+    *p++ = '"';
+    p = json_escape(p, s, n, &i, n);
+    *p++ = '"';
+    return p;
+}
+
+/* Input bytes per reservation, so a long wire string does not reserve six times its size. */
+#define JSON_CHUNK 4096
+#define JSON_CHUNK_ROOM (6 * (JSON_CHUNK + 10) + 2)
+
+void tlsa_json_str(tlsa_buf *b, const uint8_t *s, size_t n) {
+    if (n <= JSON_CHUNK) {
+        char *p = buf_room(b, 6 * n + 2);
+        if (p)
+            buf_commit(b, put_json_str(p, s, n));
+        return;
+    }
+    char *p = buf_room(b, JSON_CHUNK_ROOM);
+    if (!p)
+        return;
+    *p++ = '"';
+    for (size_t i = 0; i < n;) {
+        p = json_escape(p, s, n, &i, n - i > JSON_CHUNK ? i + JSON_CHUNK : n);
+        buf_commit(b, p);
+        if (!(p = buf_room(b, JSON_CHUNK_ROOM)))
+            return;
+    }
+    *p++ = '"';
+    buf_commit(b, p);
 }
 
 static void put_hex_bytes(tlsa_buf *b, const uint8_t *s, size_t n) {
@@ -269,261 +419,213 @@ void tlsa_html_str(tlsa_buf *b, const uint8_t *s, size_t n) {
 }
 
 /* ---- the connection record --------------------------------------------------------------- */
+/* Each part reserves its room once: a fixed bound for keys and numbers, plus six bytes per byte
+ * of every string it escapes. Keys are our own constants and need no escaping. */
+
+/* A string that is NULL or C text, as JSON: room for json_room(len) bytes. */
+static inline size_t json_room(size_t len) {
+    return 6 * len + 2;
+}
+
+static char *put_json_cstr(char *p, const char *s, size_t len) {
+    return s ? put_json_str(p, s, len) : PUT_LIT(p, "null");
+}
+
+static inline size_t cstr_len(const char *s) {
+    return s ? strlen(s) : 0;
+}
 
 static void json_cstr(tlsa_buf *b, const char *s) {
-    if (!s)
-        tlsa_buf_puts(b, "null");
-    else
-        tlsa_json_str(b, (const uint8_t *)s, strlen(s));
+    size_t n = cstr_len(s);
+    char *p = buf_room(b, json_room(n) + 4);
+    if (p)
+        buf_commit(b, put_json_cstr(p, s, n));
 }
+
+static void json_lit(tlsa_buf *b, const char *lit, size_t n) {
+    tlsa_buf_put(b, lit, n);
+}
+#define JSON_LIT(b, lit) json_lit((b), (lit), sizeof(lit) - 1)
+#define JSON_KEY(b, k) JSON_LIT((b), ",\"" k "\":")
 
 static void json_blob_or_null(tlsa_buf *b, const tlsa_blob *bl) {
     if (!bl->data || bl->len == 0)
-        tlsa_buf_puts(b, "null");
+        JSON_LIT(b, "null");
     else
         tlsa_json_str(b, bl->data, bl->len);
 }
 
-/* Keys are our own constants: no escaping needed. No printf on the per-connection path. */
-static void json_key(tlsa_buf *b, const char *k) {
-    buf_putc(b, ',');
-    buf_putc(b, '"');
-    tlsa_buf_puts(b, k);
-    buf_putc(b, '"');
-    buf_putc(b, ':');
+/* RFC 3339 like tlsa_time_str; see put_time. */
+#define TIME_ROOM 72
+
+/* Year, month and day of a day count since 1970-01-01 (H. Hinnant's civil_from_days). */
+static void civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d) {
+    z += 719468;
+    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    unsigned doe = (unsigned)(z - era * 146097);
+    unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    unsigned mp = (5 * doy + 2) / 153;
+    *d = doy - (153 * mp + 2) / 5 + 1;
+    *m = mp < 10 ? mp + 3 : mp - 9;
+    *y = (int64_t)yoe + era * 400 + (*m <= 2);
 }
 
-static void buf_u64(tlsa_buf *b, uint64_t v) {
-    char tmp[24];
-    size_t i = sizeof tmp;
-    do {
-        tmp[--i] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    tlsa_buf_put(b, tmp + i, sizeof tmp - i);
+/* "2024-05-01T12:00:00.123456Z" by hand, quoted, byte for byte what tlsa_time_str gives; years
+ * outside 1970..9999 (where %Y would not be four digits) are left to tlsa_time_str itself. */
+static char *put_time(char *p, tlsa_time t) {
+    const int64_t year_10000 = 253402300800; /* 10000-01-01T00:00:00Z */
+    *p++ = '"';
+    if (t.sec < 0 || t.sec >= year_10000) {
+        char tmp[TIME_ROOM - 2];
+        tlsa_time_str(t, tmp, sizeof tmp);
+        p = put_mem(p, tmp, strlen(tmp)); /* digits, '-', ':', 'T', 'Z' or "invalid" */
+    } else {
+        int64_t y;
+        unsigned mo, d, secs = (unsigned)(t.sec % 86400);
+        civil_from_days(t.sec / 86400, &y, &mo, &d);
+        p = put_2d(p, (unsigned)(y / 100));
+        p = put_2d(p, (unsigned)(y % 100));
+        *p++ = '-';
+        p = put_2d(p, mo);
+        *p++ = '-';
+        p = put_2d(p, d);
+        *p++ = 'T';
+        p = put_2d(p, secs / 3600);
+        *p++ = ':';
+        p = put_2d(p, secs / 60 % 60);
+        *p++ = ':';
+        p = put_2d(p, secs % 60);
+        if (t.usec > 0 && t.usec < 1000000) {
+            unsigned us = (unsigned)t.usec;
+            *p++ = '.';
+            p = put_2d(p, us / 10000);
+            p = put_2d(p, us / 100 % 100);
+            p = put_2d(p, us % 100);
+        }
+        *p++ = 'Z';
+    }
+    *p++ = '"';
+    return p;
 }
 
-static void json_bool(tlsa_buf *b, const char *k, bool v) {
-    json_key(b, k);
-    tlsa_buf_puts(b, v ? "true" : "false");
+static void json_head(tlsa_buf *b, const char *file, const tlsa_conn *c) {
+    size_t fl = cstr_len(file);
+    char *p = buf_room(b, json_room(fl) + 96 + 3 * U64_DIGITS + TIME_ROOM);
+    if (!p)
+        return;
+    p = PUT_LIT(p, "{\"file\":");
+    p = put_json_cstr(p, file, fl);
+    p = PUT_KEY(p, "conn");
+    p = put_u64(p, c->index);
+    p = PUT_KEY(p, "first_frame");
+    p = put_u64(p, c->first_frame);
+    p = PUT_KEY(p, "last_frame");
+    p = put_u64(p, c->last_frame);
+    p = PUT_KEY(p, "ts");
+    p = put_time(p, c->first_ts);
+    buf_commit(b, p);
 }
 
-static void json_u64(tlsa_buf *b, const char *k, uint64_t v) {
-    json_key(b, k);
-    buf_u64(b, v);
+/* Dotted decimal, as inet_ntop writes it. */
+static char *put_ipv4(char *p, const uint8_t *a) {
+    for (int i = 0; i < 4; i++) {
+        if (i)
+            *p++ = '.';
+        p = put_u64(p, a[i]);
+    }
+    return p;
 }
 
-static void json_endpoint(tlsa_buf *b, const char *k, const tlsa_endpoint *e) {
-    char ip[64];
-    json_key(b, k);
-    tlsa_buf_puts(b, "{\"ip\":");
-    json_cstr(b, e->addr.family ? tlsa_addr_str(&e->addr, ip, sizeof ip) : NULL);
-    tlsa_buf_puts(b, ",\"port\":");
-    buf_u64(b, e->port);
-    buf_putc(b, '}');
+#define ADDR_TEXT 64
+
+/* key: the literal ,"client":{"ip": (or server's). */
+static void json_endpoint(tlsa_buf *b, const char *key, size_t key_len, const tlsa_endpoint *e) {
+    char *p = buf_room(b, key_len + json_room(ADDR_TEXT) + 16 + U64_DIGITS);
+    if (!p)
+        return;
+    p = put_mem(p, key, key_len);
+    if (e->addr.family == 4) {
+        *p++ = '"';
+        p = put_ipv4(p, e->addr.bytes);
+        *p++ = '"';
+    } else if (e->addr.family) {
+        char ip[ADDR_TEXT];
+        tlsa_addr_str(&e->addr, ip, sizeof ip);
+        p = put_json_str(p, ip, strnlen(ip, sizeof ip));
+    } else {
+        p = PUT_LIT(p, "null");
+    }
+    p = PUT_LIT(p, ",\"port\":");
+    p = put_u64(p, e->port);
+    *p++ = '}';
+    buf_commit(b, p);
+}
+#define JSON_ENDPOINT(b, k, e)                                                                     \
+    json_endpoint((b), ",\"" k "\":{\"ip\":", sizeof(",\"" k "\":{\"ip\":") - 1, (e))
+
+/* A suite name is at most 255 bytes (uint8_t name_len); quotes and a comma around it. */
+#define SUITE_ROOM (255 + 3)
+
+/* A suite by its IANA name, which the generator guarantees is plain ASCII (copied, not escaped),
+ * or "0xC0FF" when it has none (unassigned, GREASE). */
+static char *put_suite(char *p, uint16_t s) {
+    const tlsa_suite_info *si = tlsa_suite_lookup(s);
+    *p++ = '"';
+    if (si) {
+        p = put_mem(p, si->name, si->name_len);
+    } else {
+        p = PUT_LIT(p, "0x");
+        for (int shift = 12; shift >= 0; shift -= 4)
+            *p++ = hex_upper[(s >> shift) & 15];
+    }
+    *p++ = '"';
+    return p;
+}
+
+static void json_suites(tlsa_buf *b, const tlsa_conn *c) {
+    char *p = buf_room(b, 64 + SUITE_ROOM);
+    if (!p)
+        return;
+    p = PUT_KEY(p, "cipher");
+    p = c->has_suite ? put_suite(p, c->suite) : PUT_LIT(p, "null");
+    p = PUT_KEY(p, "offered_suites");
+    *p++ = '[';
+    for (uint32_t i = 0; c->ch.suites.v && i < c->ch.suites.n; i++) {
+        buf_commit(b, p);
+        if (!(p = buf_room(b, SUITE_ROOM + 1)))
+            return;
+        if (i)
+            *p++ = ',';
+        p = put_suite(p, c->ch.suites.v[i]);
+    }
+    *p++ = ']';
+    buf_commit(b, p);
 }
 
 /* Version names are only meaningful for known values; anything else is shown as hex. */
-/* A suite by its IANA name, or "0xC0FF" when it has none (unassigned, GREASE). */
-static void json_suite(tlsa_buf *b, uint16_t s) {
-    if (tlsa_suite_lookup(s)) {
-        json_cstr(b, tlsa_suite_name(s));
-    } else {
-        char tmp[8];
-        snprintf(tmp, sizeof tmp, "0x%04X", (unsigned)s);
-        json_cstr(b, tmp);
-    }
-}
-
 static void json_version(tlsa_buf *b, uint16_t v) {
     if (v == 0)
-        tlsa_buf_puts(b, "null");
+        JSON_LIT(b, "null");
     else
         json_cstr(b, tlsa_version_name(v));
 }
 
-static void json_certs(tlsa_buf *b, const char *k, const tlsa_cert_info *ci,
-                       const tlsa_blob_list *chain) {
-    json_key(b, k);
-    buf_putc(b, '[');
-    for (uint32_t i = 0; chain->v && i < chain->n; i++) {
-        /* Without an auditor the chain is still listed, as DER sizes only. */
-        const tlsa_cert_info *c = ci ? &ci[i] : NULL;
-        if (i)
-            buf_putc(b, ',');
-        tlsa_buf_printf(b, "{\"parsed\":%s", c && c->parsed ? "true" : "false");
-        if (c && c->parsed) {
-            json_key(b, "subject");
-            json_cstr(b, c->subject);
-            json_key(b, "issuer");
-            json_cstr(b, c->issuer);
-            json_key(b, "serial");
-            json_cstr(b, c->serial);
-            json_key(b, "not_before");
-            json_cstr(b, c->not_before);
-            json_key(b, "not_after");
-            json_cstr(b, c->not_after);
-            json_key(b, "key");
-            json_cstr(b, c->key);
-            json_key(b, "sig_alg");
-            json_cstr(b, c->sig_alg);
-            json_key(b, "san");
-            buf_putc(b, '[');
-            for (uint32_t j = 0; c->san && j < c->n_san; j++) {
-                if (j)
-                    buf_putc(b, ',');
-                json_cstr(b, c->san[j]);
-            }
-            buf_putc(b, ']');
-            json_key(b, "sha256");
-            json_cstr(b, c->sha256);
-            json_bool(b, "self_signed", c->self_signed);
-            json_bool(b, "is_ca", c->is_ca);
-        }
-        json_u64(b, "der_len", chain->v[i].len);
-        buf_putc(b, '}');
-    }
-    buf_putc(b, ']');
-}
-
-static const char *check_name(uint8_t v) {
-    return v == 1 ? "verified" : v == 2 ? "mismatch" : "unchecked";
-}
-
-/* What the keys revealed: "decrypted", "finished" per side, the TLS 1.3 server
- * "certificate_verify", and "keys_note" (why nothing was decrypted; null when keys worked or
- * none were given). */
-static void json_keys(tlsa_buf *b, const tlsa_conn *c) {
-    json_bool(b, "decrypted", c->decrypted != 0);
-    json_key(b, "finished");
-    tlsa_buf_puts(b, "{\"client\":\"");
-    tlsa_buf_puts(b, check_name(c->finished_check[TLSA_FROM_CLIENT]));
-    tlsa_buf_puts(b, "\",\"server\":\"");
-    tlsa_buf_puts(b, check_name(c->finished_check[TLSA_FROM_SERVER]));
-    tlsa_buf_puts(b, "\"");
-    json_u64(b, "verified", c->finished_verified);
-    buf_putc(b, '}');
-    json_key(b, "certificate_verify");
-    json_cstr(b, c->cv_check == 1 ? "verified" : c->cv_check == 2 ? "invalid" : "unchecked");
-    json_key(b, "keys_note");
-    if (c->keys_note[0])
-        tlsa_json_str(b, (const uint8_t *)c->keys_note, strnlen(c->keys_note, sizeof c->keys_note));
-    else
-        tlsa_buf_puts(b, "null");
-}
-
-static void json_steps(tlsa_buf *b, const tlsa_conn *c) {
-    json_key(b, "steps");
-    buf_putc(b, '[');
-    for (uint32_t i = 0; c->steps.v && i < c->steps.n; i++) {
-        const tlsa_step *s = &c->steps.v[i];
-        if (i)
-            buf_putc(b, ',');
-        tlsa_buf_puts(b, "{\"step\":");
-        buf_u64(b, s->step);
-        tlsa_buf_puts(b, s->who == TLSA_FROM_SERVER ? ",\"who\":\"server\",\"message\":"
-                                                    : ",\"who\":\"client\",\"message\":");
-        json_cstr(b, tlsa_message_name(s->msg_type));
-        json_u64(b, "frame", s->frame);
-        json_bool(b, "encrypted", s->encrypted);
-        if (s->decrypted)
-            json_bool(b, "decrypted", true);
-        json_u64(b, "length", s->length);
-        if (s->handshake > 0)
-            json_u64(b, "handshake", s->handshake);
-        if (s->note[0]) {
-            json_key(b, "note");
-            tlsa_json_str(b, (const uint8_t *)s->note, strnlen(s->note, sizeof s->note));
-        }
-        buf_putc(b, '}');
-    }
-    buf_putc(b, ']');
-}
-
-static void json_alerts(tlsa_buf *b, const tlsa_conn *c) {
-    json_key(b, "alerts");
-    buf_putc(b, '[');
-    for (uint32_t i = 0; c->alerts && i < c->n_alerts; i++) {
-        const tlsa_alert *a = &c->alerts[i];
-        if (i)
-            buf_putc(b, ',');
-        tlsa_buf_printf(
-            b, "{\"frame\":%llu,\"who\":\"%s\",\"encrypted\":%s", (unsigned long long)a->frame,
-            a->sender == TLSA_FROM_SERVER ? "server" : "client", a->encrypted ? "true" : "false");
-        if (!a->encrypted) {
-            tlsa_buf_printf(b,
-                            ",\"level\":\"%s\",\"description\":", tlsa_alert_level_name(a->level));
-            json_cstr(b, tlsa_alert_name(a->description));
-        }
-        tlsa_buf_printf(b, ",\"step\":%u}", (unsigned)a->step);
-    }
-    buf_putc(b, ']');
-}
-
-static void json_findings(tlsa_buf *b, const tlsa_conn *c) {
-    json_key(b, "findings");
-    buf_putc(b, '[');
-    for (uint32_t i = 0; c->findings && i < c->n_findings; i++) {
-        const tlsa_finding *f = &c->findings[i];
-        if (i)
-            buf_putc(b, ',');
-        tlsa_buf_puts(b, "{\"id\":");
-        json_cstr(b, tlsa_finding_id_str((tlsa_finding_id)f->id));
-        json_key(b, "severity");
-        json_cstr(b, tlsa_severity_name((tlsa_severity)f->severity));
-        json_key(b, "title");
-        json_cstr(b, tlsa_finding_title((tlsa_finding_id)f->id));
-        json_key(b, "detail");
-        json_cstr(b, f->detail ? f->detail : "");
-        json_key(b, "frames");
-        buf_putc(b, '[');
-        for (uint32_t j = 0; f->frames && j < f->n_frames; j++) {
-            if (j)
-                buf_putc(b, ',');
-            buf_u64(b, f->frames[j]);
-        }
-        tlsa_buf_puts(b, "]}");
-    }
-    buf_putc(b, ']');
-}
-
-static void json_dir_stats(tlsa_buf *b, const tlsa_dir_stats *d) {
-    tlsa_buf_printf(b,
-                    "{\"bytes\":%llu,\"records\":%u,\"encrypted_records\":%u,"
-                    "\"app_data_records\":%u,\"app_data_bytes\":%llu,\"gaps\":%u,"
-                    "\"retransmissions\":%u}",
-                    (unsigned long long)d->bytes, d->records, d->encrypted_records,
-                    d->app_data_records, (unsigned long long)d->app_data_bytes, d->gaps,
-                    d->retransmissions);
-}
-
-void tlsa_json_conn(tlsa_buf *b, const char *file, const tlsa_conn *c) {
-    char tmp[160];
-    tlsa_buf_puts(b, "{\"file\":");
-    json_cstr(b, file);
-    json_u64(b, "conn", c->index);
-    json_u64(b, "first_frame", c->first_frame);
-    json_u64(b, "last_frame", c->last_frame);
-    json_key(b, "ts");
-    json_cstr(b, tlsa_time_str(c->first_ts, tmp, sizeof tmp));
-    json_endpoint(b, "client", &c->client);
-    json_endpoint(b, "server", &c->server);
-    json_key(b, "sni");
+static void json_alpn_versions(tlsa_buf *b, const tlsa_conn *c) {
+    JSON_KEY(b, "sni");
     json_blob_or_null(b, &c->ch.sni);
-    json_key(b, "alpn");
+    JSON_KEY(b, "alpn");
     json_blob_or_null(b, &c->sh.alpn);
-    json_key(b, "alpn_offered");
-    buf_putc(b, '[');
+    JSON_LIT(b, ",\"alpn_offered\":[");
     for (uint32_t i = 0; c->ch.alpn.v && i < c->ch.alpn.n; i++) {
         if (i)
             buf_putc(b, ',');
         tlsa_json_str(b, c->ch.alpn.v[i].data, c->ch.alpn.v[i].len);
     }
     buf_putc(b, ']');
-    json_key(b, "version");
+    JSON_KEY(b, "version");
     json_version(b, c->version);
-    json_key(b, "offered_versions");
-    buf_putc(b, '[');
+    JSON_LIT(b, ",\"offered_versions\":[");
     if (c->ch.present) {
         bool first = true;
         for (uint32_t i = 0; c->ch.versions.v && i < c->ch.versions.n; i++) {
@@ -538,51 +640,309 @@ void tlsa_json_conn(tlsa_buf *b, const char *file, const tlsa_conn *c) {
             json_version(b, c->ch.legacy_version);
     }
     buf_putc(b, ']');
-    json_key(b, "cipher");
-    if (c->has_suite)
-        json_suite(b, c->suite);
-    else
-        tlsa_buf_puts(b, "null");
-    json_key(b, "offered_suites");
-    buf_putc(b, '[');
-    for (uint32_t i = 0; c->ch.suites.v && i < c->ch.suites.n; i++) {
+}
+
+/* kex, resumed, complete, stopped_at, mid_stream, handshakes. */
+static void json_state(tlsa_buf *b, const tlsa_conn *c) {
+    char kex[160], stop[160];
+    tlsa_kex_str(c, kex, sizeof kex);
+    if (!c->complete)
+        tlsa_conn_stop_str(c, stop, sizeof stop);
+    size_t kl = strnlen(kex, sizeof kex), sl = c->complete ? 0 : strnlen(stop, sizeof stop);
+    char *p = buf_room(b, json_room(kl) + json_room(sl) + 128 + U64_DIGITS);
+    if (!p)
+        return;
+    p = PUT_KEY(p, "kex");
+    p = put_json_str(p, kex, kl);
+    p = PUT_KEY(p, "resumed");
+    p = put_bool(p, c->resumed);
+    p = PUT_KEY(p, "complete");
+    p = put_bool(p, c->complete);
+    p = PUT_KEY(p, "stopped_at");
+    p = c->complete ? PUT_LIT(p, "null") : put_json_str(p, stop, sl);
+    p = PUT_KEY(p, "mid_stream");
+    p = put_bool(p, c->mid_stream);
+    p = PUT_KEY(p, "handshakes");
+    p = put_u64(p, c->handshakes);
+    buf_commit(b, p);
+}
+
+/* A fixed-size text field of the record: its text up to the first NUL, or null when empty. */
+static char *put_note_or_null(char *p, const char *s, size_t len) {
+    return len ? put_json_str(p, s, len) : PUT_LIT(p, "null");
+}
+
+static char *put_check(char *p, uint8_t v) {
+    return v == 1   ? PUT_LIT(p, "\"verified\"")
+           : v == 2 ? PUT_LIT(p, "\"mismatch\"")
+                    : PUT_LIT(p, "\"unchecked\"");
+}
+
+/* What the keys revealed: "decrypted", "finished" per side, the TLS 1.3 server
+ * "certificate_verify", and "keys_note" (why nothing was decrypted; null when keys worked or
+ * none were given); then the "chain_verdict". */
+static void json_keys(tlsa_buf *b, const tlsa_conn *c) {
+    size_t nl = strnlen(c->keys_note, sizeof c->keys_note);
+    size_t vl = strnlen(c->chain_verdict, sizeof c->chain_verdict);
+    char *p = buf_room(b, json_room(nl) + json_room(vl) + 256 + U64_DIGITS);
+    if (!p)
+        return;
+    p = PUT_KEY(p, "decrypted");
+    p = put_bool(p, c->decrypted != 0);
+    p = PUT_LIT(p, ",\"finished\":{\"client\":");
+    p = put_check(p, c->finished_check[TLSA_FROM_CLIENT]);
+    p = PUT_LIT(p, ",\"server\":");
+    p = put_check(p, c->finished_check[TLSA_FROM_SERVER]);
+    p = PUT_KEY(p, "verified");
+    p = put_u64(p, c->finished_verified);
+    *p++ = '}';
+    p = PUT_KEY(p, "certificate_verify");
+    p = c->cv_check == 1   ? PUT_LIT(p, "\"verified\"")
+        : c->cv_check == 2 ? PUT_LIT(p, "\"invalid\"")
+                           : PUT_LIT(p, "\"unchecked\"");
+    p = PUT_KEY(p, "keys_note");
+    p = put_note_or_null(p, c->keys_note, nl);
+    p = PUT_KEY(p, "chain_verdict");
+    p = put_note_or_null(p, c->chain_verdict, vl);
+    buf_commit(b, p);
+}
+
+/* The fields of a parsed certificate up to the SAN list. */
+static void json_cert_names(tlsa_buf *b, const tlsa_cert_info *c) {
+    size_t sl = cstr_len(c->subject), il = cstr_len(c->issuer), nl = cstr_len(c->serial);
+    size_t bl = strlen(c->not_before), al = strlen(c->not_after), kl = strlen(c->key);
+    size_t gl = strlen(c->sig_alg);
+    size_t strings = json_room(sl) + json_room(il) + json_room(nl) + json_room(bl) + json_room(al) +
+                     json_room(kl) + json_room(gl);
+    char *p = buf_room(b, strings + 128);
+    if (!p)
+        return;
+    p = PUT_KEY(p, "subject");
+    p = put_json_cstr(p, c->subject, sl);
+    p = PUT_KEY(p, "issuer");
+    p = put_json_cstr(p, c->issuer, il);
+    p = PUT_KEY(p, "serial");
+    p = put_json_cstr(p, c->serial, nl);
+    p = PUT_KEY(p, "not_before");
+    p = put_json_str(p, c->not_before, bl);
+    p = PUT_KEY(p, "not_after");
+    p = put_json_str(p, c->not_after, al);
+    p = PUT_KEY(p, "key");
+    p = put_json_str(p, c->key, kl);
+    p = PUT_KEY(p, "sig_alg");
+    p = put_json_str(p, c->sig_alg, gl);
+    buf_commit(b, p);
+}
+
+static void json_cert(tlsa_buf *b, const tlsa_cert_info *c, size_t der_len) {
+    bool parsed = c && c->parsed;
+    if (parsed) {
+        JSON_LIT(b, "{\"parsed\":true");
+        json_cert_names(b, c);
+        JSON_LIT(b, ",\"san\":[");
+        for (uint32_t j = 0; c->san && j < c->n_san; j++) {
+            if (j)
+                buf_putc(b, ',');
+            json_cstr(b, c->san[j]);
+        }
+        buf_putc(b, ']');
+        JSON_KEY(b, "sha256");
+        json_cstr(b, c->sha256);
+    } else {
+        JSON_LIT(b, "{\"parsed\":false");
+    }
+    char *p = buf_room(b, 64 + U64_DIGITS);
+    if (!p)
+        return;
+    if (parsed) {
+        p = PUT_KEY(p, "self_signed");
+        p = put_bool(p, c->self_signed);
+        p = PUT_KEY(p, "is_ca");
+        p = put_bool(p, c->is_ca);
+    }
+    p = PUT_KEY(p, "der_len");
+    p = put_u64(p, der_len);
+    *p++ = '}';
+    buf_commit(b, p);
+}
+
+/* key: the literal ,"certificates":[ (or client_certificates'). */
+static void json_certs(tlsa_buf *b, const char *key, size_t key_len, const tlsa_cert_info *ci,
+                       const tlsa_blob_list *chain) {
+    json_lit(b, key, key_len);
+    for (uint32_t i = 0; chain->v && i < chain->n; i++) {
+        /* Without an auditor the chain is still listed, as DER sizes only. */
         if (i)
             buf_putc(b, ',');
-        json_suite(b, c->ch.suites.v[i]);
+        json_cert(b, ci ? &ci[i] : NULL, chain->v[i].len);
     }
     buf_putc(b, ']');
-    json_key(b, "kex");
-    json_cstr(b, tlsa_kex_str(c, tmp, sizeof tmp));
-    json_bool(b, "resumed", c->resumed);
-    json_bool(b, "complete", c->complete);
-    json_key(b, "stopped_at");
-    if (c->complete)
-        tlsa_buf_puts(b, "null");
-    else
-        json_cstr(b, tlsa_conn_stop_str(c, tmp, sizeof tmp));
-    json_bool(b, "mid_stream", c->mid_stream);
-    json_u64(b, "handshakes", c->handshakes);
+}
+#define JSON_CERTS(b, k, ci, chain)                                                                \
+    json_certs((b), ",\"" k "\":[", sizeof(",\"" k "\":[") - 1, (ci), (chain))
+
+static void json_step(tlsa_buf *b, const tlsa_step *s, bool first) {
+    const char *msg = tlsa_message_name(s->msg_type);
+    size_t ml = cstr_len(msg), nl = strnlen(s->note, sizeof s->note);
+    char *p = buf_room(b, json_room(ml) + json_room(nl) + 128 + 4 * U64_DIGITS);
+    if (!p)
+        return;
+    if (!first)
+        *p++ = ',';
+    p = PUT_LIT(p, "{\"step\":");
+    p = put_u64(p, s->step);
+    p = s->who == TLSA_FROM_SERVER ? PUT_LIT(p, ",\"who\":\"server\",\"message\":")
+                                   : PUT_LIT(p, ",\"who\":\"client\",\"message\":");
+    p = put_json_cstr(p, msg, ml);
+    p = PUT_KEY(p, "frame");
+    p = put_u64(p, s->frame);
+    p = PUT_KEY(p, "encrypted");
+    p = put_bool(p, s->encrypted);
+    if (s->decrypted)
+        p = PUT_LIT(p, ",\"decrypted\":true");
+    p = PUT_KEY(p, "length");
+    p = put_u64(p, s->length);
+    if (s->handshake > 0) {
+        p = PUT_KEY(p, "handshake");
+        p = put_u64(p, s->handshake);
+    }
+    if (nl) {
+        p = PUT_KEY(p, "note");
+        p = put_json_str(p, s->note, nl);
+    }
+    *p++ = '}';
+    buf_commit(b, p);
+}
+
+static void json_steps(tlsa_buf *b, const tlsa_conn *c) {
+    JSON_LIT(b, ",\"steps\":[");
+    for (uint32_t i = 0; c->steps.v && i < c->steps.n; i++)
+        json_step(b, &c->steps.v[i], i == 0);
+    buf_putc(b, ']');
+}
+
+static void json_alert(tlsa_buf *b, const tlsa_alert *a, bool first) {
+    const char *level = tlsa_alert_level_name(a->level), *desc = tlsa_alert_name(a->description);
+    size_t ll = strlen(level), dl = cstr_len(desc);
+    char *p = buf_room(b, ll + json_room(dl) + 128 + 2 * U64_DIGITS);
+    if (!p)
+        return;
+    if (!first)
+        *p++ = ',';
+    p = PUT_LIT(p, "{\"frame\":");
+    p = put_u64(p, a->frame);
+    p = a->sender == TLSA_FROM_SERVER ? PUT_LIT(p, ",\"who\":\"server\",\"encrypted\":")
+                                      : PUT_LIT(p, ",\"who\":\"client\",\"encrypted\":");
+    p = put_bool(p, a->encrypted);
+    if (!a->encrypted) {
+        p = PUT_LIT(p, ",\"level\":\"");
+        p = put_mem(p, level, ll); /* one of our three words */
+        p = PUT_LIT(p, "\",\"description\":");
+        p = put_json_cstr(p, desc, dl);
+    }
+    p = PUT_KEY(p, "step");
+    p = put_u64(p, a->step);
+    *p++ = '}';
+    buf_commit(b, p);
+}
+
+static void json_alerts(tlsa_buf *b, const tlsa_conn *c) {
+    JSON_LIT(b, ",\"alerts\":[");
+    for (uint32_t i = 0; c->alerts && i < c->n_alerts; i++)
+        json_alert(b, &c->alerts[i], i == 0);
+    buf_putc(b, ']');
+}
+
+/* One direction's record counts: room for DIR_STATS_ROOM bytes. */
+#define DIR_STATS_ROOM (160 + 7 * U64_DIGITS)
+
+static char *put_dir_stats(char *p, const tlsa_dir_stats *d) {
+    p = PUT_LIT(p, "{\"bytes\":");
+    p = put_u64(p, d->bytes);
+    p = PUT_KEY(p, "records");
+    p = put_u64(p, d->records);
+    p = PUT_KEY(p, "encrypted_records");
+    p = put_u64(p, d->encrypted_records);
+    p = PUT_KEY(p, "app_data_records");
+    p = put_u64(p, d->app_data_records);
+    p = PUT_KEY(p, "app_data_bytes");
+    p = put_u64(p, d->app_data_bytes);
+    p = PUT_KEY(p, "gaps");
+    p = put_u64(p, d->gaps);
+    p = PUT_KEY(p, "retransmissions");
+    p = put_u64(p, d->retransmissions);
+    *p++ = '}';
+    return p;
+}
+
+static void json_records(tlsa_buf *b, const tlsa_conn *c) {
+    char *p = buf_room(b, 2 * DIR_STATS_ROOM + 96 + 2 * U64_DIGITS);
+    if (!p)
+        return;
+    p = PUT_LIT(p, ",\"records\":{\"client\":");
+    p = put_dir_stats(p, &c->dir[TLSA_FROM_CLIENT]);
+    p = PUT_LIT(p, ",\"server\":");
+    p = put_dir_stats(p, &c->dir[TLSA_FROM_SERVER]);
+    p = PUT_LIT(p, "},\"app_data_bytes\":{\"client\":");
+    p = put_u64(p, c->dir[TLSA_FROM_CLIENT].app_data_bytes);
+    p = PUT_LIT(p, ",\"server\":");
+    p = put_u64(p, c->dir[TLSA_FROM_SERVER].app_data_bytes);
+    *p++ = '}';
+    buf_commit(b, p);
+}
+
+static void json_finding(tlsa_buf *b, const tlsa_finding *f, bool first) {
+    const char *id = tlsa_finding_id_str((tlsa_finding_id)f->id);
+    const char *sev = tlsa_severity_name((tlsa_severity)f->severity);
+    const char *title = tlsa_finding_title((tlsa_finding_id)f->id);
+    const char *detail = f->detail ? f->detail : "";
+    size_t il = cstr_len(id), sl = cstr_len(sev), tl = cstr_len(title), dl = strlen(detail);
+    char *p = buf_room(b, json_room(il) + json_room(sl) + json_room(tl) + json_room(dl) + 64);
+    if (!p)
+        return;
+    if (!first)
+        *p++ = ',';
+    p = PUT_LIT(p, "{\"id\":");
+    p = put_json_cstr(p, id, il);
+    p = PUT_KEY(p, "severity");
+    p = put_json_cstr(p, sev, sl);
+    p = PUT_KEY(p, "title");
+    p = put_json_cstr(p, title, tl);
+    p = PUT_KEY(p, "detail");
+    p = put_json_str(p, detail, dl);
+    p = PUT_LIT(p, ",\"frames\":[");
+    for (uint32_t j = 0; f->frames && j < f->n_frames; j++) {
+        buf_commit(b, p);
+        if (!(p = buf_room(b, U64_DIGITS + 3)))
+            return;
+        if (j)
+            *p++ = ',';
+        p = put_u64(p, f->frames[j]);
+    }
+    p = PUT_LIT(p, "]}");
+    buf_commit(b, p);
+}
+
+static void json_findings(tlsa_buf *b, const tlsa_conn *c) {
+    JSON_LIT(b, ",\"findings\":[");
+    for (uint32_t i = 0; c->findings && i < c->n_findings; i++)
+        json_finding(b, &c->findings[i], i == 0);
+    buf_putc(b, ']');
+}
+
+void tlsa_json_conn(tlsa_buf *b, const char *file, const tlsa_conn *c) {
+    json_head(b, file, c);
+    JSON_ENDPOINT(b, "client", &c->client);
+    JSON_ENDPOINT(b, "server", &c->server);
+    json_alpn_versions(b, c);
+    json_suites(b, c);
+    json_state(b, c);
     json_keys(b, c);
-    json_key(b, "chain_verdict");
-    if (c->chain_verdict[0])
-        tlsa_json_str(b, (const uint8_t *)c->chain_verdict,
-                      strnlen(c->chain_verdict, sizeof c->chain_verdict));
-    else
-        tlsa_buf_puts(b, "null");
-    json_certs(b, "certificates", c->server_certs, &c->server_chain);
-    json_certs(b, "client_certificates", c->client_certs, &c->client_chain);
+    JSON_CERTS(b, "certificates", c->server_certs, &c->server_chain);
+    JSON_CERTS(b, "client_certificates", c->client_certs, &c->client_chain);
     json_steps(b, c);
     json_alerts(b, c);
-    json_key(b, "records");
-    tlsa_buf_puts(b, "{\"client\":");
-    json_dir_stats(b, &c->dir[TLSA_FROM_CLIENT]);
-    tlsa_buf_puts(b, ",\"server\":");
-    json_dir_stats(b, &c->dir[TLSA_FROM_SERVER]);
-    buf_putc(b, '}');
-    json_key(b, "app_data_bytes");
-    tlsa_buf_printf(b, "{\"client\":%llu,\"server\":%llu}",
-                    (unsigned long long)c->dir[TLSA_FROM_CLIENT].app_data_bytes,
-                    (unsigned long long)c->dir[TLSA_FROM_SERVER].app_data_bytes);
+    json_records(b, c);
     json_findings(b, c);
     buf_putc(b, '}');
 }

@@ -1,4 +1,5 @@
 /* Output encoders: every escaper against hostile bytes, with the exact expected text. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -376,7 +377,289 @@ static void test_json_keys(void) {
     CU_ASSERT_STRING_EQUAL(tlsa_conn_keys_str(&c, line, sizeof line), "");
 }
 
+/* ---- the fast JSON paths against the simple implementation they replaced ---------------- */
+
+static size_t ref_utf8_seq(const uint8_t *s, size_t n, uint32_t *cp) {
+    uint8_t c = s[0];
+    if (c < 0x80) {
+        *cp = c;
+        return 1;
+    }
+    size_t len;
+    uint32_t v, min;
+    if (c >= 0xC2 && c <= 0xDF)
+        len = 2, v = c & 0x1F, min = 0x80;
+    else if (c >= 0xE0 && c <= 0xEF)
+        len = 3, v = c & 0x0F, min = 0x800;
+    else if (c >= 0xF0 && c <= 0xF4)
+        len = 4, v = c & 0x07, min = 0x10000;
+    else
+        return 0;
+    if (n < len)
+        return 0;
+    for (size_t i = 1; i < len; i++) {
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+        v = (v << 6) | (s[i] & 0x3F);
+    }
+    if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
+        return 0;
+    *cp = v;
+    return len;
+}
+
+/* The byte-at-a-time JSON escaper with printf, as it was before the fast path. */
+static void ref_json_str(tlsa_buf *b, const uint8_t *s, size_t n) {
+    tlsa_buf_put(b, "\"", 1);
+    for (size_t i = 0; i < n;) {
+        uint32_t cp;
+        size_t len = ref_utf8_seq(s + i, n - i, &cp);
+        if (len == 0) {
+            tlsa_buf_puts(b, "\\ufffd");
+            i++;
+            continue;
+        }
+        bool hazard = (cp >= 0x80 && cp <= 0x9F) || cp == 0x2028 || cp == 0x2029 ||
+                      (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
+        if (cp == '"' || cp == '\\')
+            tlsa_buf_printf(b, "\\%c", (char)cp);
+        else if (cp == '\n')
+            tlsa_buf_puts(b, "\\n");
+        else if (cp == '\r')
+            tlsa_buf_puts(b, "\\r");
+        else if (cp == '\t')
+            tlsa_buf_puts(b, "\\t");
+        else if (cp < 0x20 || cp == 0x7F || hazard)
+            tlsa_buf_printf(b, "\\u%04x", (unsigned)cp);
+        else
+            tlsa_buf_put(b, s + i, len);
+        i += len;
+    }
+    tlsa_buf_put(b, "\"", 1);
+}
+
+/* tlsa_json_str and the reference agree on s[0..n); reports the first disagreement only. */
+static bool same_json(const uint8_t *s, size_t n) {
+    tlsa_buf got = {0}, want = {0};
+    tlsa_json_str(&got, s, n);
+    ref_json_str(&want, s, n);
+    bool same = !got.oom && got.len == want.len && memcmp(got.data, want.data, got.len) == 0 &&
+                got.data[got.len] == 0;
+    static bool told;
+    if (!same && !told) {
+        told = true;
+        fprintf(stderr, "\n  json of %zu bytes:\n  got  [%s]\n  want [%s]\n", n, got.data,
+                want.data);
+    }
+    tlsa_buf_free(&got);
+    tlsa_buf_free(&want);
+    return same;
+}
+
+static uint32_t lcg_next(uint32_t *state) {
+    *state = *state * 1664525u + 1013904223u;
+    return *state >> 8;
+}
+
+/* Every byte alone and at every offset of an eight-byte word, every pair of bytes. */
+static void test_json_every_byte(void) {
+    uint8_t s[40];
+    bool ok = true;
+    for (unsigned c = 0; c < 256; c++) {
+        s[0] = (uint8_t)c;
+        ok &= same_json(s, 1);
+        for (size_t at = 0; at < 24; at++) {
+            memset(s, 'a', sizeof s);
+            s[at] = (uint8_t)c;
+            ok &= same_json(s, 24);
+            ok &= same_json(s, at + 1);
+        }
+    }
+    for (unsigned c = 0; c < 65536; c++) {
+        memset(s, 'b', sizeof s);
+        s[9] = (uint8_t)(c >> 8);
+        s[10] = (uint8_t)c;
+        ok &= same_json(s + 9, 2);
+        ok &= same_json(s, 17);
+    }
+    CU_ASSERT_TRUE(ok);
+}
+
+/* Random strings over the bytes that matter to UTF-8 and to the escapes. */
+static void test_json_random(void) {
+    static const uint8_t alphabet[] = {'a',  'Z',  ' ',  '~',  '"',  '\\', '\n', '\r', '\t', 0x00,
+                                       0x1B, 0x1F, 0x7F, 0x80, 0x81, 0x8F, 0x90, 0x9F, 0xA0, 0xA6,
+                                       0xA8, 0xA9, 0xAA, 0xAE, 0xAF, 0xBF, 0xC0, 0xC1, 0xC2, 0xDF,
+                                       0xE0, 0xE2, 0xED, 0xEF, 0xF0, 0xF4, 0xF5, 0xFF};
+    uint32_t st = 12345;
+    uint8_t s[64];
+    bool ok = true;
+    for (int round = 0; round < 200000 && ok; round++) {
+        size_t n = lcg_next(&st) % sizeof s;
+        for (size_t i = 0; i < n; i++)
+            s[i] = alphabet[lcg_next(&st) % sizeof alphabet];
+        ok &= same_json(s, n);
+    }
+    CU_ASSERT_TRUE(ok);
+}
+
+/* Long strings go in chunks: sequences and escapes straddling every chunk boundary. */
+static void test_json_long(void) {
+    static const char *const pieces[] = {
+        "\xe2\x80\xa8", "\xf0\x9f\x98\x80", "\xc2\x9b",         "\xe2\x80", "\xff",
+        "\"\\\n",       "\xed\xa0\x80",     "\xf4\x90\x80\x80", "\xc3\xa9"};
+    size_t n = 3 * 4096 + 50;
+    uint8_t *s = malloc(n);
+    bool ok = true;
+    for (size_t k = 0; k < sizeof pieces / sizeof pieces[0]; k++) {
+        size_t pl = strlen(pieces[k]);
+        for (size_t at = 4096 - 12; at < 4096 + 12; at++) {
+            memset(s, 'x', n);
+            memcpy(s + at, pieces[k], pl);
+            memcpy(s + 2 * at, pieces[k], pl);
+            ok &= same_json(s, n);
+        }
+    }
+    memset(s, 0xff, n); /* the worst case: six bytes out per byte in */
+    ok &= same_json(s, n);
+    memset(s, 0x01, n);
+    ok &= same_json(s, n);
+    free(s);
+    CU_ASSERT_TRUE(ok);
+}
+
+/* The value of "key": in a record, up to the next ',' or '}' (good enough for these values). */
+static void record_value(const char *rec, const char *key, char *out, size_t size) {
+    const char *at = strstr(rec, key);
+    out[0] = 0;
+    if (!at)
+        return;
+    at += strlen(key);
+    size_t n = strcspn(at, ",}");
+    if (n >= size)
+        n = size - 1;
+    memcpy(out, at, n);
+    out[n] = 0;
+}
+
+static bool same_ts(int64_t sec, int32_t usec) {
+    tlsa_conn c;
+    memset(&c, 0, sizeof c);
+    c.first_ts.sec = sec;
+    c.first_ts.usec = usec;
+    tlsa_buf b = {0};
+    tlsa_json_conn(&b, NULL, &c);
+    char got[96], want[96], text[64];
+    record_value(b.data, "\"ts\":", got, sizeof got);
+    snprintf(want, sizeof want, "\"%s\"", tlsa_time_str(c.first_ts, text, sizeof text));
+    tlsa_buf_free(&b);
+    if (strcmp(got, want) != 0) {
+        fprintf(stderr, "\n  ts %lld.%d: got %s, want %s\n", (long long)sec, (int)usec, got, want);
+        return false;
+    }
+    return true;
+}
+
+/* The hand-made timestamp against tlsa_time_str (gmtime_r and strftime). */
+static void test_json_ts(void) {
+    static const int64_t secs[] = {0,
+                                   1,
+                                   59,
+                                   86399,
+                                   86400,
+                                   951782400,
+                                   951868799,
+                                   4107542399,
+                                   4107542400,
+                                   1780315200,
+                                   253402300799,
+                                   253402300800,
+                                   -1,
+                                   -86401,
+                                   -62135596800,
+                                   9223372036854775807,
+                                   67767976233532799};
+    static const int32_t usecs[] = {0, 1, 9, 10, 99999, 100000, 999999, 1000000, -1};
+    bool ok = true;
+    for (size_t i = 0; i < sizeof secs / sizeof secs[0]; i++)
+        for (size_t j = 0; j < sizeof usecs / sizeof usecs[0]; j++)
+            ok &= same_ts(secs[i], usecs[j]);
+    uint32_t st = 99;
+    for (int i = 0; i < 20000 && ok; i++) {
+        int64_t sec = ((int64_t)lcg_next(&st) << 14 ^ lcg_next(&st)) % 253402300800;
+        ok &= same_ts(sec, (int32_t)(lcg_next(&st) % 1000000));
+    }
+    CU_ASSERT_TRUE(ok);
+}
+
+/* Hand-made IPv4 text against inet_ntop (through tlsa_addr_str), and IPv6 still via it. */
+static void test_json_endpoints(void) {
+    static const uint8_t v4[][4] = {{0, 0, 0, 0},    {255, 255, 255, 255}, {10, 0, 0, 1},
+                                    {1, 20, 100, 9}, {99, 100, 199, 200},  {192, 168, 10, 255},
+                                    {100, 10, 1, 0}};
+    bool ok = true;
+    for (size_t i = 0; i < sizeof v4 / sizeof v4[0] + 1; i++) {
+        tlsa_conn c;
+        memset(&c, 0, sizeof c);
+        if (i < sizeof v4 / sizeof v4[0]) {
+            c.client.addr.family = 4;
+            memcpy(c.client.addr.bytes, v4[i], 4);
+        } else {
+            c.client.addr.family = 6;
+            memcpy(c.client.addr.bytes, "\x20\x01\x0d\xb8\0\0\0\0\0\0\0\0\0\0\0\x01", 16);
+        }
+        c.client.port = 65535;
+        tlsa_buf b = {0};
+        tlsa_json_conn(&b, NULL, &c);
+        char got[96], want[96], ip[64];
+        record_value(b.data, "\"client\":{\"ip\":", got, sizeof got);
+        snprintf(want, sizeof want, "\"%s\"", tlsa_addr_str(&c.client.addr, ip, sizeof ip));
+        ok &= strcmp(got, want) == 0;
+        ok &= strstr(b.data, "\"port\":65535}") != NULL;
+        tlsa_buf_free(&b);
+    }
+    CU_ASSERT_TRUE(ok);
+}
+
+/* Suite names are copied without escaping: the generated table must keep them plain, with the
+ * right lengths; unknown suites print as 0xHHHH. */
+static void test_json_suites(void) {
+    unsigned known = 0;
+    bool ok = true;
+    for (unsigned id = 0; id < 65536; id++) {
+        const tlsa_suite_info *si = tlsa_suite_lookup((uint16_t)id);
+        if (!si)
+            continue;
+        known++;
+        ok &= si->id == id && si->name && strlen(si->name) == si->name_len;
+        for (const char *p = si->name; *p; p++)
+            ok &= *p >= 0x20 && *p < 0x7F && *p != '"' && *p != '\\';
+    }
+    CU_ASSERT_TRUE(ok);
+    CU_ASSERT(known > 300);
+    tlsa_conn c;
+    memset(&c, 0, sizeof c);
+    uint16_t offered[] = {0x1301, 0x0a0a, 0xc0ff, 0x00ff, 0xfafa};
+    c.ch.suites.v = offered;
+    c.ch.suites.n = 5;
+    c.has_suite = true;
+    c.suite = 0xc02f;
+    tlsa_buf b = {0};
+    tlsa_json_conn(&b, NULL, &c);
+    CU_ASSERT_PTR_NOT_NULL(strstr(b.data, "\"cipher\":\"TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256\","
+                                          "\"offered_suites\":[\"TLS_AES_128_GCM_SHA256\","
+                                          "\"0x0A0A\",\"0xC0FF\",\"TLS_EMPTY_RENEGOTIATION_INFO_"
+                                          "SCSV\",\"0xFAFA\"]"));
+    tlsa_buf_free(&b);
+}
+
 TLSA_TEST_MAIN("output", {"buffer", test_buf}, {"json strings", test_json},
                {"text strings", test_text}, {"csv fields", test_csv}, {"html text", test_html},
                {"json validator", test_validator}, {"json connection record", test_json_conn},
-               {"json keys fields", test_json_keys})
+               {"json keys fields", test_json_keys},
+               {"json escaper: every byte and pair", test_json_every_byte},
+               {"json escaper: random strings", test_json_random},
+               {"json escaper: long strings in chunks", test_json_long},
+               {"json record: timestamps", test_json_ts},
+               {"json record: endpoints", test_json_endpoints},
+               {"json record: suite names", test_json_suites})

@@ -59,9 +59,10 @@ typedef struct tlsa_suite_info {
     bool export_grade;
     bool tls13;
     char recommended; /* IANA column: 'Y', 'N', 'D' or 0 */
+    uint8_t name_len; /* strlen(name); names are plain ASCII, JSON-safe as they are */
 } tlsa_suite_info;
 
-/* NULL when the code point is not assigned. GREASE values return NULL. */
+/* NULL when the code point is not assigned. GREASE values return NULL. O(1). */
 TLSA_API const tlsa_suite_info *tlsa_suite_lookup(uint16_t id);
 /* IANA name, or "0xC0FF" style text for unknown values (static buffer per call site is NOT used:
  * unknown values get "unknown" - use tlsa_suite_str for formatting). */
