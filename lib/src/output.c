@@ -8,6 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 /* ---- tlsa_buf ---------------------------------------------------------------------------- */
 
@@ -116,6 +119,22 @@ static inline char *put_mem(char *p, const void *s, size_t n) {
     return p + n;
 }
 
+/* A short copy in overlapping words of constant size, not a call to memcpy. */
+static inline char *put_short(char *p, const char *s, size_t n) {
+    if (n >= 16) {
+        for (size_t k = 0; k + 16 < n; k += 16)
+            memcpy(p + k, s + k, 16);
+        memcpy(p + n - 16, s + n - 16, 16);
+    } else if (n >= 8) {
+        memcpy(p, s, 8);
+        memcpy(p + n - 8, s + n - 8, 8);
+    } else {
+        for (size_t k = 0; k < n; k++)
+            p[k] = s[k];
+    }
+    return p + n;
+}
+
 /* A string literal without its NUL: the length is a compile-time constant. */
 #define PUT_LIT(p, lit) put_mem((p), (lit), sizeof(lit) - 1)
 /* ,"key": */
@@ -131,22 +150,36 @@ static const char digit_pairs[] = "0001020304050607080910111213141516171819"
 static const char hex_lower[] = "0123456789abcdef";
 static const char hex_upper[] = "0123456789ABCDEF";
 
-/* Decimal, two digits per division. */
+/* Number of decimal digits of v > 0: log2 * log10(2) (1233/4096), corrected by one compare. */
+static inline unsigned u64_digits(uint64_t v) {
+    /* clang-format off */
+    static const uint64_t pow10[20] = {
+        1u, 10u, 100u, 1000u, 10000u, 100000u, 1000000u, 10000000u, 100000000u, 1000000000u,
+        10000000000u, 100000000000u, 1000000000000u, 10000000000000u, 100000000000000u,
+        1000000000000000u, 10000000000000000u, 100000000000000000u, 1000000000000000000u,
+        10000000000000000000u};
+    /* clang-format on */
+    unsigned t = (unsigned)(64 - __builtin_clzll(v)) * 1233 >> 12;
+    return t + 1 - (v < pow10[t]);
+}
+
+/* Decimal, written back to front in place, two digits per division. */
 static char *put_u64(char *p, uint64_t v) {
-    char tmp[U64_DIGITS];
-    char *s = tmp + sizeof tmp;
+    if (v < 10) {
+        *p = (char)('0' + v);
+        return p + 1;
+    }
+    char *end = p + u64_digits(v), *s = end;
     while (v >= 100) {
         s -= 2;
         memcpy(s, digit_pairs + 2 * (v % 100), 2);
         v /= 100;
     }
-    if (v >= 10) {
-        s -= 2;
-        memcpy(s, digit_pairs + 2 * v, 2);
-    } else {
-        *--s = (char)('0' + v);
-    }
-    return put_mem(p, s, (size_t)(tmp + sizeof tmp - s));
+    if (v >= 10)
+        memcpy(s - 2, digit_pairs + 2 * v, 2);
+    else
+        s[-1] = (char)('0' + v);
+    return end;
 }
 
 /* Exactly two digits (v < 100), as "%02u". */
@@ -206,15 +239,36 @@ static inline bool json_plain(uint8_t c) {
     return c >= 0x20 && c < 0x7F && c != '"' && c != '\\';
 }
 
-/* json_plain for all eight bytes of w at once. Each test sets a byte's high bit when some byte
- * fails it (borrows and carries can only add flags next to a byte that already fails). */
-static inline bool json_plain8(uint64_t w) {
+/* Bit 7 of a byte of the result is set where w holds a byte that is not json_plain. Borrows and
+ * carries can only flag bytes above one that really fails, so the lowest flag is exact. */
+static inline uint64_t json_special8(uint64_t w) {
     const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
     uint64_t q = w ^ (ones * '"'), bs = w ^ (ones * '\\');
     uint64_t low = (w - ones * 0x20) & ~w; /* a byte below 0x20 */
     uint64_t high = w | (w + ones);        /* a byte of 0x7F or more */
     uint64_t quote = (q - ones) & ~q, back = (bs - ones) & ~bs;
-    return ((low | high | quote | back) & highs) == 0;
+    return (low | high | quote | back) & highs;
+}
+
+#ifdef __SSE2__
+/* Bit k set where byte k of v is not json_plain (exact, unlike json_special8). */
+static inline unsigned json_special16(__m128i v) {
+    __m128i ctl = _mm_cmplt_epi8(v, _mm_set1_epi8(0x20)); /* signed: every byte >= 0x80 too */
+    __m128i del = _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7F));
+    __m128i quote = _mm_cmpeq_epi8(v, _mm_set1_epi8('"'));
+    __m128i back = _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'));
+    return (unsigned)_mm_movemask_epi8(
+        _mm_or_si128(_mm_or_si128(ctl, del), _mm_or_si128(quote, back)));
+}
+#endif
+
+/* Index in memory order of the lowest flagged byte of json_special8's result f != 0. */
+static inline size_t first_flagged(uint64_t f) {
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    return (size_t)__builtin_clzll(f) / 8;
+#else
+    return (size_t)__builtin_ctzll(f) / 8;
+#endif
 }
 
 /* \uXXXX with lower-case hex. */
@@ -270,32 +324,73 @@ static size_t json_special(char **pp, const uint8_t *s, size_t n) {
     return len;
 }
 
-/* Escapes s[*pos..n) until *pos reaches stop. It may pass stop by up to 10 bytes (a word of
- * plain bytes, then a sequence), never n: room for 6 * (min(stop + 10, n) - *pos) bytes. */
+/* Room for the JSON string of n bytes: six bytes out per byte in at worst, the quotes, and the
+ * slack of one block store past the end. */
+#define JSON_SLACK 16
+static inline size_t json_room(size_t n) {
+    return 6 * n + 2 + JSON_SLACK;
+}
+
+/* Escapes s[*pos..n) until *pos reaches stop. It may pass stop by up to 18 bytes (plain bytes of
+ * a block, then a sequence), never n: room for json_room(min(stop + 18, n) - *pos) bytes. Blocks
+ * of 16 (SSE2), then of 8 (SWAR), go out as they are: their plain bytes before the first special
+ * one stay, the rest is overwritten. */
 static char *json_escape(char *p, const uint8_t *s, size_t n, size_t *pos, size_t stop) {
     size_t i = *pos;
+    uint64_t w, f;
     while (i < stop) {
-        uint64_t w;
+#ifdef __SSE2__
+        if (n - i >= 16) {
+            __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+            _mm_storeu_si128((__m128i *)(void *)p, v);
+            unsigned m = json_special16(v);
+            if (!m) {
+                p += 16;
+                i += 16;
+                continue;
+            }
+            size_t k = (size_t)__builtin_ctz(m);
+            p += k;
+            i += k;
+            i += json_special(&p, s + i, n - i);
+            continue;
+        }
+#endif
         if (n - i >= 8) {
             memcpy(&w, s + i, 8);
-            if (json_plain8(w)) {
-                p = put_mem(p, &w, 8);
+            memcpy(p, &w, 8);
+            if (!(f = json_special8(w))) {
+                p += 8;
                 i += 8;
                 continue;
             }
+            size_t k = first_flagged(f);
+            p += k;
+            i += k;
+            i += json_special(&p, s + i, n - i);
+            continue;
         }
-        /* Plain bytes up to the special one in this word (or to the end). */
-        size_t end = n - i >= 8 ? i + 8 : n;
-        while (i < end && json_plain(s[i]))
+        /* Fewer than eight bytes left: the word ending at n overlaps what is done; when it is
+         * all plain, so were the bytes already copied, one for one. */
+        if (n >= 8) {
+            memcpy(&w, s + n - 8, 8);
+            if (!json_special8(w)) {
+                memcpy(p - (8 - (n - i)), &w, 8);
+                p += n - i;
+                i = n;
+                break;
+            }
+        }
+        if (json_plain(s[i]))
             *p++ = (char)s[i++];
-        if (i < end)
+        else
             i += json_special(&p, s + i, n - i);
     }
     *pos = i;
     return p;
 }
 
-/* A whole JSON string, quotes included: room for 6 * n + 2 bytes. */
+/* A whole JSON string, quotes included: room for json_room(n) bytes. */
 static char *put_json_str(char *p, const void *s, size_t n) {
     size_t i = 0;
     *p++ = '"';
@@ -306,11 +401,11 @@ static char *put_json_str(char *p, const void *s, size_t n) {
 
 /* Input bytes per reservation, so a long wire string does not reserve six times its size. */
 #define JSON_CHUNK 4096
-#define JSON_CHUNK_ROOM (6 * (JSON_CHUNK + 10) + 2)
+#define JSON_CHUNK_ROOM json_room(JSON_CHUNK + 18)
 
 void tlsa_json_str(tlsa_buf *b, const uint8_t *s, size_t n) {
     if (n <= JSON_CHUNK) {
-        char *p = buf_room(b, 6 * n + 2);
+        char *p = buf_room(b, json_room(n));
         if (p)
             buf_commit(b, put_json_str(p, s, n));
         return;
@@ -422,11 +517,6 @@ void tlsa_html_str(tlsa_buf *b, const uint8_t *s, size_t n) {
 /* Each part reserves its room once: a fixed bound for keys and numbers, plus six bytes per byte
  * of every string it escapes. Keys are our own constants and need no escaping. */
 
-/* A string that is NULL or C text, as JSON: room for json_room(len) bytes. */
-static inline size_t json_room(size_t len) {
-    return 6 * len + 2;
-}
-
 static char *put_json_cstr(char *p, const char *s, size_t len) {
     return s ? put_json_str(p, s, len) : PUT_LIT(p, "null");
 }
@@ -442,8 +532,11 @@ static void json_cstr(tlsa_buf *b, const char *s) {
         buf_commit(b, put_json_cstr(p, s, n));
 }
 
-static void json_lit(tlsa_buf *b, const char *lit, size_t n) {
-    tlsa_buf_put(b, lit, n);
+/* A literal: inlined, so the copy has a constant length. */
+static inline void json_lit(tlsa_buf *b, const char *lit, size_t n) {
+    char *p = buf_room(b, n);
+    if (p)
+        buf_commit(b, put_mem(p, lit, n));
 }
 #define JSON_LIT(b, lit) json_lit((b), (lit), sizeof(lit) - 1)
 #define JSON_KEY(b, k) JSON_LIT((b), ",\"" k "\":")
@@ -573,7 +666,7 @@ static char *put_suite(char *p, uint16_t s) {
     const tlsa_suite_info *si = tlsa_suite_lookup(s);
     *p++ = '"';
     if (si) {
-        p = put_mem(p, si->name, si->name_len);
+        p = put_short(p, si->name, si->name_len);
     } else {
         p = PUT_LIT(p, "0x");
         for (int shift = 12; shift >= 0; shift -= 4)

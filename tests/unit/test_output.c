@@ -653,6 +653,31 @@ static void test_json_suites(void) {
     tlsa_buf_free(&b);
 }
 
+/* Hand-made decimals against printf at every digit-count boundary. */
+static void test_json_numbers(void) {
+    bool ok = true;
+    for (int k = 0; k <= 20; k++) {
+        uint64_t pow = 1;
+        for (int j = 0; j < k && j < 19; j++)
+            pow *= 10;
+        uint64_t vals[] = {pow - 1, pow, pow + 1, k == 20 ? UINT64_MAX : pow * 3 + 7};
+        for (size_t i = 0; i < 4; i++) {
+            tlsa_conn c;
+            memset(&c, 0, sizeof c);
+            c.first_frame = vals[i];
+            c.last_frame = vals[i] / 7;
+            tlsa_buf b = {0};
+            tlsa_json_conn(&b, NULL, &c);
+            char want[96];
+            snprintf(want, sizeof want, "\"first_frame\":%llu,\"last_frame\":%llu,",
+                     (unsigned long long)vals[i], (unsigned long long)(vals[i] / 7));
+            ok &= strstr(b.data, want) != NULL;
+            tlsa_buf_free(&b);
+        }
+    }
+    CU_ASSERT_TRUE(ok);
+}
+
 TLSA_TEST_MAIN("output", {"buffer", test_buf}, {"json strings", test_json},
                {"text strings", test_text}, {"csv fields", test_csv}, {"html text", test_html},
                {"json validator", test_validator}, {"json connection record", test_json_conn},
@@ -662,4 +687,5 @@ TLSA_TEST_MAIN("output", {"buffer", test_buf}, {"json strings", test_json},
                {"json escaper: long strings in chunks", test_json_long},
                {"json record: timestamps", test_json_ts},
                {"json record: endpoints", test_json_endpoints},
-               {"json record: suite names", test_json_suites})
+               {"json record: suite names", test_json_suites},
+               {"json record: numbers", test_json_numbers})
