@@ -70,10 +70,16 @@ for f in "${files[@]}"; do
                        f, t, s, b / 1048576 / s, p / 1e6 / s, h / s, r / 1024, s / fl }'
     }
     row "libpcap floor" "$floor_s" "$floor_rss"
+    # The headline is one thread; the default adds a second thread for the audit and output.
+    read -r s r < <(measure jsonl1 "$tlsaudit" --single-thread --format jsonl --quiet \
+        --no-system-ca "$f")
+    row "tlsaudit jsonl, 1 thread" "$s" "$r"
     read -r s r < <(measure jsonl "$tlsaudit" --format jsonl --quiet --no-system-ca "$f")
-    row "tlsaudit jsonl" "$s" "$r"
+    row "tlsaudit jsonl, 2 threads (default)" "$s" "$r"
+    read -r s r < <(measure text1 "$tlsaudit" --single-thread --quiet --no-system-ca "$f")
+    row "tlsaudit text, 1 thread" "$s" "$r"
     read -r s r < <(measure text "$tlsaudit" --quiet --no-system-ca "$f")
-    row "tlsaudit text" "$s" "$r"
+    row "tlsaudit text, 2 threads (default)" "$s" "$r"
     if command -v tshark >/dev/null; then
         tsh=(tshark -n -r "$f" -Y tls.handshake -T fields -e frame.number -e tls.handshake.type)
         if [ -n "$plugin_home" ]; then
