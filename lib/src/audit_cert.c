@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fmt.h"
 #include "tlsaudit/conn.h"
 
 #define DAY 86400
@@ -95,7 +96,7 @@ static void check_trust(tlsa_audit_ctx *x, tlsa_chain *ch, int64_t now, uint64_t
         return;
     }
     if (!ch->verified) {
-        snprintf(c->chain_verdict, sizeof c->chain_verdict, "not verified: %s", ch->verify_error);
+        tlsa_fmt(c->chain_verdict, sizeof c->chain_verdict, "not verified: %s", ch->verify_error);
         tlsa_audit_addf(x, TLSA_F_CERT_UNTRUSTED, -1, frame, "%s", ch->verify_error);
         return;
     }
@@ -107,17 +108,17 @@ static void check_trust(tlsa_audit_ctx *x, tlsa_chain *ch, int64_t now, uint64_t
             continue;
         const char *why =
             now > s->not_after ? "certificate has expired" : "certificate is not yet valid";
-        snprintf(c->chain_verdict, sizeof c->chain_verdict, "not verified: %s at depth %d (%s)",
+        tlsa_fmt(c->chain_verdict, sizeof c->chain_verdict, "not verified: %s at depth %d (%s)",
                  why, s->depth, s->subject);
         tlsa_audit_addf(x, TLSA_F_CERT_UNTRUSTED, -1, frame,
                         "%s at depth %d (%s, from the trust store) at the capture time", why,
                         s->depth, s->subject);
         return;
     }
-    int n = snprintf(c->chain_verdict, sizeof c->chain_verdict, "verified to %s", ch->root_subject);
+    int n = tlsa_fmt(c->chain_verdict, sizeof c->chain_verdict, "verified to %s", ch->root_subject);
     for (uint32_t i = 1; i < ch->n && n >= 0 && (size_t)n < sizeof c->chain_verdict; i++)
         if (!ch->x[i]) { /* an extra that did not parse did not stop verification */
-            snprintf(c->chain_verdict + n, sizeof c->chain_verdict - (size_t)n,
+            tlsa_fmt(c->chain_verdict + n, sizeof c->chain_verdict - (size_t)n,
                      "; certificate %u does not parse", i);
             break;
         }
@@ -192,7 +193,7 @@ static void check_leaf(tlsa_audit_ctx *x, const tlsa_cert_info *leaf, uint64_t f
     /* The validity period includes both notBefore and notAfter (CA/B BR §1.6.1). */
     int64_t life = leaf->not_after_t - leaf->not_before_t + 1;
     char extra[32];
-    snprintf(extra, sizeof extra, " + %lld s", (long long)(life % DAY));
+    tlsa_fmt(extra, sizeof extra, " + %lld s", (long long)(life % DAY));
     for (size_t i = 0; i < sizeof max_validity / sizeof max_validity[0]; i++) {
         if (leaf->not_before_t < max_validity[i].from)
             continue;

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "fmt.h"
 #include "tls_int.h"
 #include "tlsaudit/conn.h"
 #include "tlsaudit/names.h"
@@ -219,63 +220,63 @@ char *tlsa_kex_str(const tlsa_conn *c, char *buf, size_t size) {
     if (!buf || !size)
         return buf;
     if (!c) {
-        snprintf(buf, size, "unknown");
+        tlsa_fmt(buf, size, "unknown");
         return buf;
     }
     const tlsa_kex *k = &c->kex;
     const char *g = tlsa_group_name(k->group);
     if (tlsa_v_is_13(c->version) || k->kind == TLSA_KEX_TLS13) {
         if (k->group)
-            snprintf(buf, size, "TLS 1.3 %s%s", g, c->sh.psk_selected ? " (PSK)" : "");
+            tlsa_fmt(buf, size, "TLS 1.3 %s%s", g, c->sh.psk_selected ? " (PSK)" : "");
         else if (c->sh.psk_selected)
-            snprintf(buf, size, "TLS 1.3 PSK");
+            tlsa_fmt(buf, size, "TLS 1.3 PSK");
         else
-            snprintf(buf, size, "TLS 1.3");
+            tlsa_fmt(buf, size, "TLS 1.3");
         return buf;
     }
     if (k->kind == TLSA_KEX_NONE || (c->resumed && c->has_suite)) {
-        snprintf(buf, size, "none (resumed)");
+        tlsa_fmt(buf, size, "none (resumed)");
         return buf;
     }
     switch (k->kind) {
     case TLSA_KEX_RSA:
-        snprintf(buf, size, "RSA");
+        tlsa_fmt(buf, size, "RSA");
         break;
     case TLSA_KEX_DHE:
         if (k->dh_bits)
-            snprintf(buf, size, "DHE %u", k->dh_bits);
+            tlsa_fmt(buf, size, "DHE %u", k->dh_bits);
         else
-            snprintf(buf, size, "DHE");
+            tlsa_fmt(buf, size, "DHE");
         break;
     case TLSA_KEX_ECDHE:
         if (k->group)
-            snprintf(buf, size, "ECDHE %s", g);
+            tlsa_fmt(buf, size, "ECDHE %s", g);
         else
-            snprintf(buf, size, "ECDHE");
+            tlsa_fmt(buf, size, "ECDHE");
         break;
     case TLSA_KEX_DH:
-        snprintf(buf, size, "DH (static)");
+        tlsa_fmt(buf, size, "DH (static)");
         break;
     case TLSA_KEX_ECDH:
-        snprintf(buf, size, "ECDH (static)");
+        tlsa_fmt(buf, size, "ECDH (static)");
         break;
     case TLSA_KEX_PSK:
-        snprintf(buf, size, "PSK");
+        tlsa_fmt(buf, size, "PSK");
         break;
     case TLSA_KEX_DHE_PSK:
-        snprintf(buf, size, "DHE-PSK");
+        tlsa_fmt(buf, size, "DHE-PSK");
         break;
     case TLSA_KEX_ECDHE_PSK:
-        snprintf(buf, size, "ECDHE-PSK");
+        tlsa_fmt(buf, size, "ECDHE-PSK");
         break;
     case TLSA_KEX_RSA_PSK:
-        snprintf(buf, size, "RSA-PSK");
+        tlsa_fmt(buf, size, "RSA-PSK");
         break;
     case TLSA_KEX_SRP:
-        snprintf(buf, size, "SRP");
+        tlsa_fmt(buf, size, "SRP");
         break;
     default:
-        snprintf(buf, size, "unknown");
+        tlsa_fmt(buf, size, "unknown");
         break;
     }
     return buf;
@@ -293,10 +294,10 @@ char *tlsa_conn_keys_str(const tlsa_conn *c, char *buf, size_t size) {
     const char *note = c->keys_note;
     size_t nl = strnlen(note, sizeof c->keys_note);
     if (!c->decrypted && !c->finished_check[0] && !c->finished_check[1]) {
-        snprintf(buf, size, "not decrypted: %.*s", (int)nl, note);
+        tlsa_fmt(buf, size, "not decrypted: %.*s", (int)nl, note);
         return buf;
     }
-    snprintf(buf, size, "%sFinished client %s, server %s%s%s%s%.*s%s",
+    tlsa_fmt(buf, size, "%sFinished client %s, server %s%s%s%s%.*s%s",
              c->decrypted ? "handshake decrypted; " : "", fc, fs,
              c->cv_check ? "; CertificateVerify " : "",
              c->cv_check == 1   ? "verified"
@@ -310,7 +311,7 @@ char *tlsa_conn_stop_str(const tlsa_conn *c, char *buf, size_t size) {
     if (!buf || !size)
         return buf;
     if (!c) {
-        snprintf(buf, size, "unknown");
+        tlsa_fmt(buf, size, "unknown");
         return buf;
     }
     const tlsa_alert *fatal = NULL;
@@ -318,22 +319,22 @@ char *tlsa_conn_stop_str(const tlsa_conn *c, char *buf, size_t size) {
         if (c->alerts[i].level == 2 || c->alerts[i].encrypted)
             fatal = &c->alerts[i];
     if (c->steps.n == 0) {
-        snprintf(buf, size, "no handshake message seen (the capture started after it)");
+        tlsa_fmt(buf, size, "no handshake message seen (the capture started after it)");
         return buf;
     }
     const tlsa_step *s = &c->steps.v[c->steps.n - 1];
     const char *who = s->who == TLSA_FROM_SERVER ? "server" : "client";
     if (c->complete && !(fatal && !fatal->encrypted && fatal->level == 2)) {
-        snprintf(buf, size, "completed (step %u)", c->last_step);
+        tlsa_fmt(buf, size, "completed (step %u)", c->last_step);
         return buf;
     }
     if (fatal && !fatal->encrypted)
-        snprintf(buf, size, "%s alert %s from the %s after %s (step %u)",
+        tlsa_fmt(buf, size, "%s alert %s from the %s after %s (step %u)",
                  tlsa_alert_level_name(fatal->level), tlsa_alert_name(fatal->description),
                  fatal->sender == TLSA_FROM_SERVER ? "server" : "client",
                  tlsa_message_name(s->msg_type), s->step);
     else
-        snprintf(buf, size, "after %s from the %s (step %u)", tlsa_message_name(s->msg_type), who,
+        tlsa_fmt(buf, size, "after %s from the %s (step %u)", tlsa_message_name(s->msg_type), who,
                  s->step);
     return buf;
 }
