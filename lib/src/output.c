@@ -548,56 +548,15 @@ static void json_blob_or_null(tlsa_buf *b, const tlsa_blob *bl) {
         tlsa_json_str(b, bl->data, bl->len);
 }
 
-/* RFC 3339 like tlsa_time_str; see put_time. */
+/* Room for a quoted tlsa_time_str. */
 #define TIME_ROOM 72
 
-/* Year, month and day of a day count since 1970-01-01 (H. Hinnant's civil_from_days). */
-static void civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d) {
-    z += 719468;
-    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    unsigned doe = (unsigned)(z - era * 146097);
-    unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    unsigned mp = (5 * doy + 2) / 153;
-    *d = doy - (153 * mp + 2) / 5 + 1;
-    *m = mp < 10 ? mp + 3 : mp - 9;
-    *y = (int64_t)yoe + era * 400 + (*m <= 2);
-}
-
-/* "2024-05-01T12:00:00.123456Z" by hand, quoted, byte for byte what tlsa_time_str gives; years
- * outside 1970..9999 (where %Y would not be four digits) are left to tlsa_time_str itself. */
+/* The quoted timestamp: tlsa_time_str writes digits, '-', ':', 'T', 'Z' or "invalid". */
 static char *put_time(char *p, tlsa_time t) {
-    const int64_t year_10000 = 253402300800; /* 10000-01-01T00:00:00Z */
+    char tmp[TIME_ROOM - 2];
+    tlsa_time_str(t, tmp, sizeof tmp);
     *p++ = '"';
-    if (t.sec < 0 || t.sec >= year_10000) {
-        char tmp[TIME_ROOM - 2];
-        tlsa_time_str(t, tmp, sizeof tmp);
-        p = put_mem(p, tmp, strlen(tmp)); /* digits, '-', ':', 'T', 'Z' or "invalid" */
-    } else {
-        int64_t y;
-        unsigned mo, d, secs = (unsigned)(t.sec % 86400);
-        civil_from_days(t.sec / 86400, &y, &mo, &d);
-        p = put_2d(p, (unsigned)(y / 100));
-        p = put_2d(p, (unsigned)(y % 100));
-        *p++ = '-';
-        p = put_2d(p, mo);
-        *p++ = '-';
-        p = put_2d(p, d);
-        *p++ = 'T';
-        p = put_2d(p, secs / 3600);
-        *p++ = ':';
-        p = put_2d(p, secs / 60 % 60);
-        *p++ = ':';
-        p = put_2d(p, secs % 60);
-        if (t.usec > 0 && t.usec < 1000000) {
-            unsigned us = (unsigned)t.usec;
-            *p++ = '.';
-            p = put_2d(p, us / 10000);
-            p = put_2d(p, us / 100 % 100);
-            p = put_2d(p, us % 100);
-        }
-        *p++ = 'Z';
-    }
+    p = put_mem(p, tmp, strlen(tmp));
     *p++ = '"';
     return p;
 }
