@@ -26,12 +26,14 @@ struct cli_pipe {
     tlsa_conn slot[PIPE_SLOTS];
 };
 
+/* A rendered record stays in its slot: the reading thread frees it when it reuses the slot, so
+ * that memory returns to the thread that allocated it (glibc's per-thread caches) instead of
+ * both threads contending for one arena. */
 static void render(cli_pipe *p, tlsa_conn *c) {
     if (p->auditor && tlsa_audit_conn(p->auditor, c) != TLSA_E_OK) {
         /* The record still goes out, with whatever the audit managed to add. */
     }
     cli_on_conn(c, p->ctx);
-    tlsa_conn_free_contents(c);
 }
 
 static void *renderer(void *arg) {
@@ -82,7 +84,11 @@ void cli_pipe_on_conn(tlsa_conn *c, void *user) {
     pthread_mutex_lock(&p->mu);
     while (p->n == PIPE_SLOTS)
         pthread_cond_wait(&p->not_full, &p->mu);
-    tlsa_conn_move(&p->slot[(p->head + p->n) % PIPE_SLOTS], c);
+    tlsa_conn *slot = &p->slot[(p->head + p->n) % PIPE_SLOTS];
+    pthread_mutex_unlock(&p->mu);
+    tlsa_conn_free_contents(slot); /* rendered earlier, or empty; the renderer is not on it */
+    tlsa_conn_move(slot, c);
+    pthread_mutex_lock(&p->mu);
     if (++p->n == p->batch)
         pthread_cond_signal(&p->not_empty);
     pthread_mutex_unlock(&p->mu);
@@ -101,6 +107,8 @@ void cli_pipe_finish(cli_pipe *p) {
     pthread_cond_signal(&p->not_empty);
     pthread_mutex_unlock(&p->mu);
     pthread_join(p->thread, NULL);
+    for (size_t i = 0; i < PIPE_SLOTS; i++)
+        tlsa_conn_free_contents(&p->slot[i]);
     pthread_mutex_destroy(&p->mu);
     pthread_cond_destroy(&p->not_empty);
     pthread_cond_destroy(&p->not_full);
