@@ -9,9 +9,13 @@ dissector_handle_t tlsaudit_handle;
 static int dissect_tlsaudit(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data) {
     (void)data;
     /* Wanted fields are primed only on the first pass: feed the library then, and only then. */
-    if (!pinfo->fd->visited)
+    const pl_frame *r;
+    if (!pinfo->fd->visited) {
         pl_feed_frame(tvb, pinfo, tree);
-    const pl_frame *r = pl_results_get(pinfo->num);
+        r = pl_results_get_first_pass(pinfo->num);
+    } else {
+        r = pl_results_get(pinfo->num);
+    }
     if (r == NULL)
         return 0;
     pl_tree_build(tvb, pinfo, tree, r);

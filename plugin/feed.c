@@ -10,10 +10,6 @@
 
 #include <wsutil/wslog.h>
 
-static int hf_tcp_payload = -1, hf_tcp_seq_raw = -1, hf_tcp_ack_raw = -1, hf_tcp_len = -1,
-           hf_tcp_flags = -1, hf_tcp_srcport = -1, hf_tcp_dstport = -1, hf_ip_src = -1,
-           hf_ip_dst = -1, hf_ipv6_src = -1, hf_ipv6_dst = -1, hf_tcp_hdr_len = -1;
-
 static tlsa_engine *engine;
 static tlsa_auditor *auditor;
 static tlsa_keylog *keylog;   /* from tlsaudit.keylog_file; outlives the engine */
@@ -36,12 +32,15 @@ static struct {
     guint32 base;
 } cur;
 
+/* Word at a time: this runs for every segment with payload. */
+G_STATIC_ASSERT(sizeof(dir_key) % 4 == 0);
 static guint dir_key_hash(gconstpointer k) {
-    const guint8 *p = (const guint8 *)k;
-    guint h = 2166136261u;
-    for (size_t i = 0; i < sizeof(dir_key); i++)
-        h = (h ^ p[i]) * 16777619u;
-    return h;
+    guint32 w[sizeof(dir_key) / 4];
+    memcpy(w, k, sizeof w);
+    guint32 h = 2166136261u;
+    for (size_t i = 0; i < G_N_ELEMENTS(w); i++)
+        h = (h ^ w[i]) * 16777619u;
+    return h ^ (h >> 15);
 }
 
 static gboolean dir_key_equal(gconstpointer a, gconstpointer b) {
@@ -194,145 +193,39 @@ const char *pl_feed_config_error(void) {
     return config_error;
 }
 
-static int field_id(const char *name) {
-    int id = proto_registrar_get_id_byname(name);
-    if (id < 0)
-        ws_warning("tlsaudit: field %s not found", name);
-    return id;
-}
-
 void pl_feed_lookup_fields(void) {
-    int *ids[] = {&hf_tcp_payload, &hf_tcp_seq_raw, &hf_tcp_ack_raw, &hf_tcp_len,
-                  &hf_tcp_flags,   &hf_tcp_srcport, &hf_tcp_dstport, &hf_tcp_hdr_len,
-                  &hf_ip_src,      &hf_ip_dst,      &hf_ipv6_src,    &hf_ipv6_dst};
-    const char *names[] = {"tcp.payload", "tcp.seq_raw", "tcp.ack_raw", "tcp.len",
-                           "tcp.flags",   "tcp.srcport", "tcp.dstport", "tcp.hdr_len",
-                           "ip.src",      "ip.dst",      "ipv6.src",    "ipv6.dst"};
     GArray *wanted = g_array_new(FALSE, FALSE, (guint)sizeof(int));
-    for (size_t i = 0; i < G_N_ELEMENTS(ids); i++) {
-        *ids[i] = field_id(names[i]);
-        if (*ids[i] >= 0)
-            g_array_append_val(wanted, *ids[i]);
-    }
+    pl_segment_lookup_fields(wanted);
     set_postdissector_wanted_hfids(tlsaudit_handle, wanted);
-}
-
-/* The single item of a field in this frame, or NULL (absent or ambiguous). */
-static field_info *single(proto_tree *tree, int hf) {
-    if (hf < 0)
-        return NULL;
-    GPtrArray *a = proto_get_finfo_ptr_array(tree, hf);
-    if (a == NULL || a->len != 1)
-        return NULL;
-    return (field_info *)g_ptr_array_index(a, 0);
-}
-
-/* The address item (IPv4 or IPv6) closest before the TCP header in the same data source: the
- * IP layer that carries this TCP segment, even with tunnels around or inside it. */
-static gboolean find_addr(proto_tree *tree, int hf4, int hf6, const field_info *tcp_fi,
-                          tlsa_addr *out) {
-    const field_info *best = NULL;
-    int best_family = 0;
-    int hfs[2] = {hf4, hf6};
-    for (int k = 0; k < 2; k++) {
-        if (hfs[k] < 0)
-            continue;
-        GPtrArray *a = proto_get_finfo_ptr_array(tree, hfs[k]);
-        if (a == NULL)
-            continue;
-        for (guint i = 0; i < a->len; i++) {
-            const field_info *fi = (const field_info *)g_ptr_array_index(a, i);
-            if (fi->ds_tvb != tcp_fi->ds_tvb || fi->start >= tcp_fi->start)
-                continue;
-            if (fi->length != (k == 0 ? 4 : 16))
-                continue;
-            if (best == NULL || fi->start > best->start) {
-                best = fi;
-                best_family = k == 0 ? 4 : 6;
-            }
-        }
-    }
-    if (best == NULL)
-        return FALSE;
-    memset(out, 0, sizeof *out);
-    out->family = (uint8_t)best_family;
-    tvb_memcpy(best->ds_tvb, out->bytes, best->start, best->length);
-    return TRUE;
 }
 
 void pl_feed_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree) {
     if (engine == NULL || tree == NULL)
         return;
-    /* A TCP header quoted inside an ICMP error is not a segment of the flow. */
-    if (proto_is_frame_protocol(pinfo->layers, "icmp") ||
-        proto_is_frame_protocol(pinfo->layers, "icmpv6"))
-        return;
-    field_info *seq_fi = single(tree, hf_tcp_seq_raw);
-    field_info *sport_fi = single(tree, hf_tcp_srcport);
-    field_info *dport_fi = single(tree, hf_tcp_dstport);
-    field_info *len_fi = single(tree, hf_tcp_len);
-    field_info *flags_fi = single(tree, hf_tcp_flags);
-    if (seq_fi == NULL || sport_fi == NULL || dport_fi == NULL || len_fi == NULL ||
-        flags_fi == NULL)
-        return;
-    /* Only segments carried in the frame's own bytes, as the CLI reads them from the file: not
-     * TCP found inside data Wireshark decrypted or decompressed (e.g. a WireGuard tunnel whose
-     * keys are embedded in the pcapng), so that the plugin and the CLI report the same. */
-    if (sport_fi->ds_tvb != tvb)
-        return;
-
     tlsa_segment seg;
-    memset(&seg, 0, sizeof seg);
-    if (!find_addr(tree, hf_ip_src, hf_ipv6_src, sport_fi, &seg.src.addr) ||
-        !find_addr(tree, hf_ip_dst, hf_ipv6_dst, sport_fi, &seg.dst.addr))
+    gint payload_offset;
+    if (!pl_segment_read(tvb, pinfo, tree, &seg, &payload_offset))
         return;
-    seg.src.port = (uint16_t)pl_fi_get_uint(sport_fi);
-    seg.dst.port = (uint16_t)pl_fi_get_uint(dport_fi);
-    seg.seq = (uint32_t)pl_fi_get_uint(seq_fi);
-    field_info *ack_fi = single(tree, hf_tcp_ack_raw);
-    seg.ack = ack_fi != NULL ? (uint32_t)pl_fi_get_uint(ack_fi) : 0;
-    guint64 flags = pl_fi_get_uint(flags_fi);
-    seg.flags = (uint8_t)(flags & (TLSA_TCP_FIN | TLSA_TCP_SYN | TLSA_TCP_RST | TLSA_TCP_ACK));
-    seg.len = (uint32_t)pl_fi_get_uint(len_fi);
-    seg.frame = pinfo->num;
-    seg.ts.sec = (int64_t)pinfo->abs_ts.secs;
-    seg.ts.usec = (int32_t)(pinfo->abs_ts.nsecs / 1000);
 
-    gint payload_offset = -1;
-    field_info *pl_fi = single(tree, hf_tcp_payload);
-    field_info *hl_fi = single(tree, hf_tcp_hdr_len);
-    if (pl_fi != NULL && pl_fi->ds_tvb == tvb && pl_fi->length > 0 && seg.len > 0) {
-        payload_offset = pl_fi->start;
-        seg.caplen = MIN((guint32)pl_fi->length, seg.len);
-    } else if (pl_fi == NULL && hl_fi != NULL && seg.len > 0) {
-        /* No tcp.payload item (e.g. data on a RST): the payload follows the TCP header. */
-        gint off = sport_fi->start + (gint)pl_fi_get_uint(hl_fi);
-        gint avail = tvb_captured_length_remaining(tvb, off);
-        if (avail > 0) {
-            payload_offset = off;
-            seg.caplen = MIN((guint32)avail, seg.len);
+    /* Stream position bookkeeping (for highlighting only): needed for segments with payload,
+     * set by SYNs; a pure ACK neither changes nor uses it. */
+    guint32 *base = NULL;
+    if ((seg.flags & TLSA_TCP_SYN) != 0 || seg.len > 0) {
+        dir_key key;
+        memset(&key, 0, sizeof key);
+        /* Byte copies: the key is hashed and compared as bytes, padding included (zeroed). */
+        memcpy(&key.src, &seg.src, sizeof key.src);
+        memcpy(&key.dst, &seg.dst, sizeof key.dst);
+        base = (guint32 *)wmem_map_lookup(dir_base, &key);
+        if ((seg.flags & TLSA_TCP_SYN) != 0 || base == NULL) {
+            if (base == NULL) {
+                dir_key *k = wmem_new(wmem_file_scope(), dir_key);
+                memcpy(k, &key, sizeof *k);
+                base = wmem_new(wmem_file_scope(), guint32);
+                wmem_map_insert(dir_base, k, base);
+            }
+            *base = (seg.flags & TLSA_TCP_SYN) != 0 ? seg.seq + 1 : seg.seq;
         }
-    }
-    if (payload_offset >= 0 && seg.caplen > 0)
-        seg.payload = tvb_get_ptr(tvb, payload_offset, (gint)seg.caplen);
-    else
-        seg.caplen = 0;
-
-    /* Stream position bookkeeping (for highlighting only). */
-    dir_key key;
-    memset(&key, 0, sizeof key);
-    /* Byte copies: the key is hashed and compared as bytes, padding included (zeroed). */
-    memcpy(&key.src, &seg.src, sizeof key.src);
-    memcpy(&key.dst, &seg.dst, sizeof key.dst);
-    guint32 *base = (guint32 *)wmem_map_lookup(dir_base, &key);
-    if ((seg.flags & TLSA_TCP_SYN) != 0 || (base == NULL && seg.len > 0)) {
-        if (base == NULL) {
-            dir_key *k = wmem_new(wmem_file_scope(), dir_key);
-            memcpy(k, &key, sizeof *k);
-            base = wmem_new(wmem_file_scope(), guint32);
-            wmem_map_insert(dir_base, k, base);
-        }
-        *base = (seg.flags & TLSA_TCP_SYN) != 0 ? seg.seq + 1 : seg.seq;
     }
 
     cur.pinfo = pinfo;

@@ -93,16 +93,34 @@ void pl_feed_lookup_fields(void); /* at handoff: field ids and wanted hfids */
 void pl_feed_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree);
 const char *pl_feed_config_error(void); /* NULL when the auditor loaded */
 
+/* ---- One TCP segment of a frame (segment.c) ---- */
+void pl_segment_lookup_fields(GArray *wanted); /* appends the field ids it reads */
+/* FALSE when the frame carries no TCP segment to feed. *payload_offset: of the payload in tvb,
+ * -1 when none of it was captured. */
+gboolean pl_segment_read(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, tlsa_segment *seg,
+                         gint *payload_offset);
+
 /* ---- Stored results (result.c) ---- */
 void pl_results_init(void);
 void pl_results_clear(void);
 pl_frame *pl_results_get(guint32 frame); /* NULL when nothing stored */
+/* The same during the first pass, just after frame was fed, without a map lookup. */
+pl_frame *pl_results_get_first_pass(guint32 frame);
 pl_frame *pl_results_get_or_add(guint32 frame);
 void pl_results_add_step(guint32 frame, const tlsa_conn *c, const tlsa_step *s, gint hl_offset,
                          gint hl_length);
 /* Copies the summary and findings of a finished connection to the frame that completed or
  * ended its handshake. */
 void pl_results_add_conn(const tlsa_conn *c);
+
+/* ---- Escaped file-scope copies of library texts (text.c) ---- */
+void pl_text_init(void);
+void pl_text_clear(void);
+const char *pl_text_copy(const char *s, gssize len); /* len -1: NUL-terminated */
+/* The same, stored once per distinct text: for texts that repeat across connections. */
+const char *pl_text_intern(const char *s, gssize len);
+/* The same for the library's fixed texts (NUL-terminated, usually the same pointers). */
+const char *pl_text_const(const char *s);
 
 /* ---- Tree and expert infos (tree.c) ---- */
 void pl_tree_build(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const pl_frame *r);

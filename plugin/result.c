@@ -8,13 +8,27 @@
 #include <string.h>
 
 static wmem_map_t *frames; /* guint32 frame → pl_frame */
+/* The stored frame with the highest number. Results go only to the frame being fed or earlier
+ * ones, so during the first pass the frame just fed has results exactly when it is this one. */
+static guint32 newest_num;
+static pl_frame *newest;
 
 void pl_results_init(void) {
     frames = wmem_map_new(wmem_file_scope(), g_direct_hash, g_direct_equal);
+    newest_num = 0;
+    newest = NULL;
+    pl_text_init();
 }
 
 void pl_results_clear(void) {
     frames = NULL; /* the memory goes with the file scope */
+    newest_num = 0;
+    newest = NULL;
+    pl_text_clear();
+}
+
+pl_frame *pl_results_get_first_pass(guint32 frame) {
+    return newest != NULL && newest_num == frame ? newest : NULL;
 }
 
 pl_frame *pl_results_get(guint32 frame) {
@@ -26,33 +40,25 @@ pl_frame *pl_results_get(guint32 frame) {
 pl_frame *pl_results_get_or_add(guint32 frame) {
     if (frames == NULL)
         return NULL;
-    pl_frame *r = pl_results_get(frame);
+    /* Most additions go to the frame being fed: no map lookup for them. */
+    pl_frame *r = newest != NULL && newest_num == frame ? newest : pl_results_get(frame);
     if (r == NULL) {
         r = wmem_new0(wmem_file_scope(), pl_frame);
         r->steps = wmem_array_new(wmem_file_scope(), sizeof(pl_step));
         r->summaries = wmem_array_new(wmem_file_scope(), sizeof(pl_summary *));
         wmem_map_insert(frames, GUINT_TO_POINTER(frame), r);
+        if (newest == NULL || frame > newest_num) {
+            newest_num = frame;
+            newest = r;
+        }
     }
     return r;
-}
-
-/* A file-scope copy with the library's text escaping (controls, terminal escapes and invalid
- * UTF-8 become \xNN): the tree escapes what it shows, but tap tables (-z tlsaudit,table) are
- * printed by tshark as they are. NULL stays NULL. */
-static const char *copy_str(const char *s, gssize len) {
-    if (s == NULL)
-        return NULL;
-    tlsa_buf b = {0};
-    tlsa_text_str(&b, (const uint8_t *)s, len < 0 ? strlen(s) : (size_t)len);
-    const char *out = wmem_strdup(wmem_file_scope(), b.data ? b.data : "");
-    tlsa_buf_free(&b);
-    return out;
 }
 
 static const char *copy_blob(const tlsa_blob *b) {
     if (b == NULL || b->data == NULL || b->len == 0)
         return NULL;
-    return copy_str((const char *)b->data, (gssize)b->len);
+    return pl_text_copy((const char *)b->data, (gssize)b->len);
 }
 
 static const char *endpoint_str(const tlsa_endpoint *ep) {
@@ -76,10 +82,10 @@ void pl_results_add_step(guint32 frame, const tlsa_conn *c, const tlsa_step *s, 
     st.decrypted = s->decrypted;
     st.handshake = s->handshake;
     st.conn_index = c->index;
-    st.message = copy_str(tlsa_message_name(s->msg_type), -1);
-    st.explain = copy_str(tlsa_step_explain(c, s), -1);
+    st.message = pl_text_const(tlsa_message_name(s->msg_type));
+    st.explain = pl_text_const(tlsa_step_explain(c, s));
     size_t note_len = strnlen(s->note, sizeof s->note);
-    st.note = note_len > 0 ? copy_str(s->note, (gssize)note_len) : NULL;
+    st.note = note_len > 0 ? pl_text_intern(s->note, (gssize)note_len) : NULL;
     st.hl_offset = hl_offset;
     st.hl_length = hl_length;
     wmem_array_append_one(r->steps, st);
@@ -130,7 +136,7 @@ static const char *keys_str(const tlsa_conn *c) {
         return NULL;
     char buf[256];
     tlsa_conn_keys_str(c, buf, sizeof buf);
-    return copy_str(buf, -1);
+    return pl_text_intern(buf, -1);
 }
 
 void pl_results_add_conn(const tlsa_conn *c) {
@@ -148,18 +154,18 @@ void pl_results_add_conn(const tlsa_conn *c) {
     sum->client = endpoint_str(&c->client);
     sum->server = endpoint_str(&c->server);
     if (c->version != 0)
-        sum->version = copy_str(tlsa_version_name(c->version), -1);
+        sum->version = pl_text_const(tlsa_version_name(c->version));
     if (c->has_suite) {
         const tlsa_suite_info *si = tlsa_suite_lookup(c->suite);
         if (si != NULL && si->name != NULL)
-            sum->cipher = copy_str(si->name, -1);
+            sum->cipher = pl_text_const(si->name);
         else
             sum->cipher = wmem_strdup_printf(wmem_file_scope(), "0x%04X", c->suite);
     }
     buf[0] = '\0';
     tlsa_kex_str(c, buf, sizeof buf);
     if (buf[0] != '\0')
-        sum->kex = copy_str(buf, -1);
+        sum->kex = pl_text_intern(buf, -1);
     sum->sni = copy_blob(&c->ch.sni);
     sum->alpn = copy_blob(&c->sh.alpn);
     sum->resumed = c->resumed;
@@ -169,20 +175,20 @@ void pl_results_add_conn(const tlsa_conn *c) {
         buf[0] = '\0';
         tlsa_conn_stop_str(c, buf, sizeof buf);
         if (buf[0] != '\0')
-            sum->stopped = copy_str(buf, -1);
+            sum->stopped = pl_text_intern(buf, -1);
     }
     if (c->server_certs != NULL && c->server_chain.n > 0 && c->server_certs[0].parsed) {
         const tlsa_cert_info *ci = &c->server_certs[0];
         sum->has_cert = TRUE;
-        sum->cert_subject = copy_str(ci->subject, -1);
-        sum->cert_issuer = copy_str(ci->issuer, -1);
-        sum->cert_not_before = copy_str(ci->not_before, -1);
-        sum->cert_not_after = copy_str(ci->not_after, -1);
-        sum->cert_key = copy_str(ci->key, -1);
+        sum->cert_subject = pl_text_intern(ci->subject, -1);
+        sum->cert_issuer = pl_text_intern(ci->issuer, -1);
+        sum->cert_not_before = pl_text_intern(ci->not_before, -1);
+        sum->cert_not_after = pl_text_intern(ci->not_after, -1);
+        sum->cert_key = pl_text_intern(ci->key, -1);
     }
     if (c->chain_verdict[0] != '\0')
-        sum->chain_verdict =
-            copy_str(c->chain_verdict, (gssize)strnlen(c->chain_verdict, sizeof c->chain_verdict));
+        sum->chain_verdict = pl_text_intern(
+            c->chain_verdict, (gssize)strnlen(c->chain_verdict, sizeof c->chain_verdict));
     sum->keys = keys_str(c);
     if (c->n_findings > 0 && c->findings != NULL) {
         sum->n_findings = c->n_findings;
@@ -190,7 +196,7 @@ void pl_results_add_conn(const tlsa_conn *c) {
         for (uint32_t i = 0; i < c->n_findings; i++) {
             sum->findings[i].id = c->findings[i].id;
             sum->findings[i].severity = c->findings[i].severity;
-            sum->findings[i].detail = copy_str(c->findings[i].detail, -1);
+            sum->findings[i].detail = pl_text_intern(c->findings[i].detail, -1);
         }
     }
     wmem_array_append_one(r->summaries, sum);
