@@ -162,11 +162,13 @@ void cli_read_input(const cli_opts *o, tlsa_auditor *a, cli_file *f, cli_progres
     }
 
     int linktype = pcap_datalink(p);
+    /* With a rendering thread, a file is also read on a thread of its own (reader.c). */
+    cli_src *src = pipe && !in->is_live && !in->is_stdin ? cli_src_start(p) : NULL;
     uint64_t frame = 0;
     for (;;) {
         struct pcap_pkthdr *h;
         const u_char *data;
-        int rc = pcap_next_ex(p, &h, &data);
+        int rc = src ? cli_src_next(src, &h, &data) : pcap_next_ex(p, &h, &data);
         if (rc == 1) {
             frame++;
             if (offline_filter && !pcap_offline_filter(&prog_filter, h, data))
@@ -182,7 +184,7 @@ void cli_read_input(const cli_opts *o, tlsa_auditor *a, cli_file *f, cli_progres
                 break;
             }
             if (prog->enabled && (frame & 1023) == 0) {
-                long long pos = file_pos(p);
+                long long pos = src ? cli_src_pos(src) : file_pos(p);
                 cli_progress_update(prog, pos >= 0 ? (uint64_t)pos : f->bytes, frame,
                                     pipe ? cli_pipe_handed(pipe) : f->n_seen);
             }
@@ -191,21 +193,23 @@ void cli_read_input(const cli_opts *o, tlsa_auditor *a, cli_file *f, cli_progres
         } else if (rc == PCAP_ERROR_BREAK) {
             break; /* end of file, or Ctrl-C on a live capture */
         } else {
+            long long pos = file_pos(p);
+            const char *why = src ? cli_src_error(src, &pos) : pcap_geterr(p);
             if (in->is_live)
                 cli_file_error(f, "capture failed after %llu packets: %s",
-                               (unsigned long long)frame, pcap_geterr(p));
-            else if (file_pos(p) >= 0)
-                cli_file_error(f, "damaged at byte offset %lld after %llu packets: %s", file_pos(p),
-                               (unsigned long long)frame, pcap_geterr(p));
+                               (unsigned long long)frame, why);
+            else if (pos >= 0)
+                cli_file_error(f, "damaged at byte offset %lld after %llu packets: %s", pos,
+                               (unsigned long long)frame, why);
             else
-                cli_file_error(f, "damaged after %llu packets: %s", (unsigned long long)frame,
-                               pcap_geterr(p));
+                cli_file_error(f, "damaged after %llu packets: %s", (unsigned long long)frame, why);
             f->failed = true;
             break;
         }
         if (deadline > 0 && now_mono() >= deadline)
             break;
     }
+    cli_src_finish(src);
     f->packets = frame;
     if (o->filter)
         pcap_freecode(&prog_filter);

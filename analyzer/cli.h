@@ -3,6 +3,7 @@
 #ifndef TLSA_CLI_H
 #define TLSA_CLI_H
 
+#include <pcap/pcap.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -142,6 +143,20 @@ typedef struct cli_ctx {
 } cli_ctx;
 void cli_on_conn(tlsa_conn *c, void *user);
 void cli_on_step(const tlsa_conn *c, const tlsa_step *s, void *user);
+
+/* ---- reader.c: libpcap's reads of a capture file on their own thread ---- */
+typedef struct cli_src cli_src;
+/* Starts reading p (an opened file) on a new thread; NULL when it cannot. */
+cli_src *cli_src_start(pcap_t *p);
+/* The next packet, like pcap_next_ex on a file: 1, PCAP_ERROR_BREAK at the end, or an error code
+ * (then cli_src_error tells). The packet stays valid until the next call. */
+int cli_src_next(cli_src *s, struct pcap_pkthdr **h, const u_char **data);
+/* File offset read up to about now (progress), -1 unknown. */
+long long cli_src_pos(const cli_src *s);
+/* After an error: libpcap's message, and the file offset of the damage in *pos. */
+const char *cli_src_error(const cli_src *s, long long *pos);
+/* Stops reading (also early) and ends the thread; p can then be closed. */
+void cli_src_finish(cli_src *s);
 
 /* ---- pipeline.c: audit and rendering on a second thread ---- */
 typedef struct cli_pipe cli_pipe;

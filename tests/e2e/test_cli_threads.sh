@@ -40,7 +40,8 @@ run "$T" --single-thread "${base[@]}" --format jsonl - <"$S/52-many-connections.
 cp "$TMP/out" "$TMP/one"
 run "$T" "${base[@]}" --format jsonl - <"$S/52-many-connections.pcap"
 [ -s "$TMP/out" ] && cmp -s "$TMP/one" "$TMP/out" && pass || fail "stdin: output differs"
-# The ring holds 256 records: many more than that must pass through it in order.
+# The ring holds 256 records, the reading thread's blocks 4096 packets or 1 MiB: many more than
+# that must pass through both in order.
 many="$TMP/many.pcap"
 python3 - "$S/52-many-connections.pcap" "$many" <<'PY'
 import struct, sys
@@ -67,4 +68,10 @@ run "$T" --single-thread --format jsonl --no-system-ca "$many"
 n=$(wc -l <"$TMP/out")
 [ "$n" -gt 600 ] && pass || fail "many connections: only $n records"
 same "many connections" --format jsonl --no-system-ca "$many"
+# Cut inside a packet well past the first of the reading thread's blocks: the same records and
+# the same "damaged at byte offset" message.
+head -c $(($(stat -c %s "$many") - 100)) "$many" >"$TMP/cut.pcap"
+same "damaged past the first block" --format jsonl --no-system-ca "$TMP/cut.pcap"
+grep -q "damaged at byte offset" "$TMP/err" && pass || fail "cut file: no damage message"
+same "--filter" --format jsonl --no-system-ca --filter "tcp port 443" "$many"
 finish
