@@ -77,7 +77,7 @@ static tlsa_err ext_walk(tlsa_cur *list, const tlsa_limits *lim, tlsa_u16_list *
     tlsa_err split = tlsa_ext_split(list, lim, raw, cap, &n);
     tlsa_err e = types ? tlsa_u16_reserve(types, n) : TLSA_E_OK;
     for (size_t i = 0; i < n && types && e == TLSA_E_OK; i++)
-        e = tlsa_u16_push(types, raw[i].type);
+        types->v[types->n++] = raw[i].type; /* room was reserved */
     for (size_t i = 0; i < n && e == TLSA_E_OK; i++)
         if (fn)
             e = fn(raw[i].type, &raw[i].body, i + 1 == n && split == TLSA_E_OK, ctx);

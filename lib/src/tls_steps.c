@@ -42,8 +42,10 @@ void tlsa_conn_add_stepv(tlsa_tls *t, int dir, uint8_t step, uint8_t type, bool 
     tlsa_step *kept = NULL;
     uint32_t n = c->steps.n;
     if (n < t->limits.max_steps) {
-        /* Capacity is 8, then doubles: grow when n reaches it. */
-        uint32_t cap = n == 0 ? 8 : (n >= 8 && (n & (n - 1)) == 0) ? n * 2 : 0;
+        /* Capacity is 12 (a whole TLS 1.2 or 1.3 handshake), then doubles: grow when n
+         * reaches it. */
+        uint32_t q = n / 12;
+        uint32_t cap = n == 0 ? 12 : (n % 12 == 0 && (q & (q - 1)) == 0) ? n * 2 : 0;
         bool room = cap == 0;
         if (cap) {
             tlsa_step *v = realloc(c->steps.v, cap * sizeof(*v));
