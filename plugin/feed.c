@@ -16,13 +16,6 @@ static tlsa_keylog *keylog;   /* from tlsaudit.keylog_file; outlives the engine 
 static tlsa_rsa_key *rsa_key; /* from tlsaudit.rsa_key_file */
 static char *config_error;    /* g_malloc'd; NULL when every preference applied */
 
-/* Per direction: the raw sequence number of the first stream byte, to map a step's stream
- * offsets onto this frame's bytes (highlighting only). Keyed by the directed endpoint pair. */
-typedef struct dir_key {
-    tlsa_endpoint src, dst;
-} dir_key;
-static wmem_map_t *dir_base; /* dir_key* → guint32* */
-
 /* The segment being fed, for the callbacks. */
 static struct {
     packet_info *pinfo;
@@ -31,21 +24,6 @@ static struct {
     gboolean have_base;
     guint32 base;
 } cur;
-
-/* Word at a time: this runs for every segment with payload. */
-G_STATIC_ASSERT(sizeof(dir_key) % 4 == 0);
-static guint dir_key_hash(gconstpointer k) {
-    guint32 w[sizeof(dir_key) / 4];
-    memcpy(w, k, sizeof w);
-    guint32 h = 2166136261u;
-    for (size_t i = 0; i < G_N_ELEMENTS(w); i++)
-        h = (h ^ w[i]) * 16777619u;
-    return h ^ (h >> 15);
-}
-
-static gboolean dir_key_equal(gconstpointer a, gconstpointer b) {
-    return memcmp(a, b, sizeof(dir_key)) == 0;
-}
 
 static gboolean endpoint_equal(const tlsa_endpoint *a, const tlsa_endpoint *b) {
     return a->port == b->port && a->addr.family == b->addr.family &&
@@ -95,7 +73,7 @@ static void feed_cleanup(void) {
     rsa_key = NULL;
     g_free(config_error);
     config_error = NULL;
-    dir_base = NULL;
+    pl_dirbase_clear();
     pl_results_clear();
 }
 
@@ -146,7 +124,6 @@ static void load_keys(void) {
 static void feed_init(void) {
     feed_cleanup(); /* defensive: init without a cleanup must not leak an engine */
     pl_results_init();
-    dir_base = wmem_map_new(wmem_file_scope(), dir_key_hash, dir_key_equal);
 
     tlsa_audit_config ac;
     memset(&ac, 0, sizeof ac);
@@ -211,21 +188,10 @@ void pl_feed_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree) {
      * set by SYNs; a pure ACK neither changes nor uses it. */
     guint32 *base = NULL;
     if ((seg.flags & TLSA_TCP_SYN) != 0 || seg.len > 0) {
-        dir_key key;
-        memset(&key, 0, sizeof key);
-        /* Byte copies: the key is hashed and compared as bytes, padding included (zeroed). */
-        memcpy(&key.src, &seg.src, sizeof key.src);
-        memcpy(&key.dst, &seg.dst, sizeof key.dst);
-        base = (guint32 *)wmem_map_lookup(dir_base, &key);
-        if ((seg.flags & TLSA_TCP_SYN) != 0 || base == NULL) {
-            if (base == NULL) {
-                dir_key *k = wmem_new(wmem_file_scope(), dir_key);
-                memcpy(k, &key, sizeof *k);
-                base = wmem_new(wmem_file_scope(), guint32);
-                wmem_map_insert(dir_base, k, base);
-            }
+        gboolean created;
+        base = pl_dirbase_get(&seg.src, &seg.dst, &created);
+        if (base != NULL && ((seg.flags & TLSA_TCP_SYN) != 0 || created))
             *base = (seg.flags & TLSA_TCP_SYN) != 0 ? seg.seq + 1 : seg.seq;
-        }
     }
 
     cur.pinfo = pinfo;

@@ -100,6 +100,12 @@ void pl_segment_lookup_fields(GArray *wanted); /* appends the field ids it reads
 gboolean pl_segment_read(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, tlsa_segment *seg,
                          gint *payload_offset);
 
+/* ---- Per-direction stream base, for highlighting (dirbase.c) ---- */
+/* The raw sequence number of the first stream byte of src → dst, added (as 0, *created TRUE)
+ * when absent; NULL when it cannot be stored. */
+guint32 *pl_dirbase_get(const tlsa_endpoint *src, const tlsa_endpoint *dst, gboolean *created);
+void pl_dirbase_clear(void);
+
 /* ---- Stored results (result.c) ---- */
 void pl_results_init(void);
 void pl_results_clear(void);

@@ -7,21 +7,29 @@
 #include <stdio.h>
 #include <string.h>
 
-static wmem_map_t *frames; /* guint32 frame → pl_frame */
+/* Frame number → pl_frame, in pages of PAGE_SLOTS slots allocated when a frame of their range
+ * gets a result: a lookup on every frame of every pass costs no hashing and about one cache
+ * miss, where a hash map of many frames costs several. File scope, like the results. */
+#define PAGE_BITS 12
+#define PAGE_SLOTS (1u << PAGE_BITS)
+static pl_frame ***pages; /* NULL: no file */
+static guint n_pages;
 /* The stored frame with the highest number. Results go only to the frame being fed or earlier
  * ones, so during the first pass the frame just fed has results exactly when it is this one. */
 static guint32 newest_num;
 static pl_frame *newest;
 
 void pl_results_init(void) {
-    frames = wmem_map_new(wmem_file_scope(), g_direct_hash, g_direct_equal);
+    n_pages = 16;
+    pages = wmem_alloc0_array(wmem_file_scope(), pl_frame **, n_pages);
     newest_num = 0;
     newest = NULL;
     pl_text_init();
 }
 
 void pl_results_clear(void) {
-    frames = NULL; /* the memory goes with the file scope */
+    pages = NULL; /* the memory goes with the file scope */
+    n_pages = 0;
     newest_num = 0;
     newest = NULL;
     pl_text_clear();
@@ -32,27 +40,45 @@ pl_frame *pl_results_get_first_pass(guint32 frame) {
 }
 
 pl_frame *pl_results_get(guint32 frame) {
-    if (frames == NULL)
+    guint p = frame >> PAGE_BITS;
+    if (pages == NULL || p >= n_pages || pages[p] == NULL)
         return NULL;
-    return (pl_frame *)wmem_map_lookup(frames, GUINT_TO_POINTER(frame));
+    return pages[p][frame & (PAGE_SLOTS - 1)];
+}
+
+/* The slot of a frame, its page allocated. */
+static pl_frame **slot(guint32 frame) {
+    guint p = frame >> PAGE_BITS;
+    if (p >= n_pages) {
+        guint n = n_pages;
+        while (n <= p)
+            n *= 2;
+        pages = wmem_realloc(wmem_file_scope(), pages, n * sizeof *pages);
+        memset(pages + n_pages, 0, (n - n_pages) * sizeof *pages);
+        n_pages = n;
+    }
+    if (pages[p] == NULL)
+        pages[p] = wmem_alloc0_array(wmem_file_scope(), pl_frame *, PAGE_SLOTS);
+    return &pages[p][frame & (PAGE_SLOTS - 1)];
 }
 
 pl_frame *pl_results_get_or_add(guint32 frame) {
-    if (frames == NULL)
+    if (pages == NULL)
         return NULL;
-    /* Most additions go to the frame being fed: no map lookup for them. */
-    pl_frame *r = newest != NULL && newest_num == frame ? newest : pl_results_get(frame);
-    if (r == NULL) {
-        r = wmem_new0(wmem_file_scope(), pl_frame);
+    if (newest != NULL && newest_num == frame)
+        return newest; /* most additions go to the frame being fed */
+    pl_frame **sl = slot(frame);
+    if (*sl == NULL) {
+        pl_frame *r = wmem_new0(wmem_file_scope(), pl_frame);
         r->steps = wmem_array_new(wmem_file_scope(), sizeof(pl_step));
         r->summaries = wmem_array_new(wmem_file_scope(), sizeof(pl_summary *));
-        wmem_map_insert(frames, GUINT_TO_POINTER(frame), r);
+        *sl = r;
         if (newest == NULL || frame > newest_num) {
             newest_num = frame;
             newest = r;
         }
     }
-    return r;
+    return *sl;
 }
 
 static const char *copy_blob(const tlsa_blob *b) {
@@ -119,8 +145,12 @@ static guint64 summary_frame(const tlsa_conn *c) {
  * stored earlier. A frame carries one TCP segment, so all steps of a frame belong to the same
  * connection. */
 static void set_step_conn_index(const tlsa_conn *c) {
+    guint64 done = 0; /* consecutive steps often share a frame */
     for (uint32_t i = 0; i < c->steps.n; i++) {
         guint64 f = c->steps.v[i].frame;
+        if (f == done)
+            continue;
+        done = f;
         pl_frame *r = f <= G_MAXUINT32 ? pl_results_get((guint32)f) : NULL;
         if (r == NULL)
             continue;
