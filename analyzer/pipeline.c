@@ -26,14 +26,15 @@ struct cli_pipe {
     tlsa_conn slot[PIPE_SLOTS];
 };
 
-/* A rendered record stays in its slot: the reading thread frees it when it reuses the slot, so
- * that memory returns to the thread that allocated it (glibc's per-thread caches) instead of
- * both threads contending for one arena. */
+/* Memory goes back to the thread that allocated it (glibc's per-thread caches), instead of both
+ * threads contending for one arena: the audit's part of a record is freed here, the rest stays in
+ * the slot until the reading thread reuses it. */
 static void render(cli_pipe *p, tlsa_conn *c) {
     if (p->auditor && tlsa_audit_conn(p->auditor, c) != TLSA_E_OK) {
         /* The record still goes out, with whatever the audit managed to add. */
     }
     cli_on_conn(c, p->ctx);
+    tlsa_audit_clear(c);
 }
 
 static void *renderer(void *arg) {
