@@ -111,7 +111,10 @@ void pl_results_add_step(guint32 frame, const tlsa_conn *c, const tlsa_step *s, 
     st.message = pl_text_const(tlsa_message_name(s->msg_type));
     st.explain = pl_text_const(tlsa_step_explain(c, s));
     size_t note_len = strnlen(s->note, sizeof s->note);
-    st.note = note_len > 0 ? pl_text_intern(s->note, (gssize)note_len) : NULL;
+    /* -1 when NUL-terminated: the text is then its own lookup key, no copy to make one. */
+    st.note = note_len == 0
+                  ? NULL
+                  : pl_text_intern(s->note, note_len < sizeof s->note ? -1 : (gssize)note_len);
     st.hl_offset = hl_offset;
     st.hl_length = hl_length;
     wmem_array_append_one(r->steps, st);
@@ -216,9 +219,10 @@ void pl_results_add_conn(const tlsa_conn *c) {
         sum->cert_not_after = pl_text_intern(ci->not_after, -1);
         sum->cert_key = pl_text_intern(ci->key, -1);
     }
-    if (c->chain_verdict[0] != '\0')
+    size_t verdict_len = strnlen(c->chain_verdict, sizeof c->chain_verdict);
+    if (verdict_len > 0)
         sum->chain_verdict = pl_text_intern(
-            c->chain_verdict, (gssize)strnlen(c->chain_verdict, sizeof c->chain_verdict));
+            c->chain_verdict, verdict_len < sizeof c->chain_verdict ? -1 : (gssize)verdict_len);
     sum->keys = keys_str(c);
     if (c->n_findings > 0 && c->findings != NULL) {
         sum->n_findings = c->n_findings;
