@@ -199,6 +199,7 @@ typedef struct cli_server {
     const cli_cert_sum **certs; /* distinct leaf-first chains' certificates, by sha256 */
     uint32_t n_certs;
     const cli_conn_sum **conns;
+    size_t seen; /* first-seen order: the tie-break of the sort by severity */
 } cli_server;
 
 typedef struct cli_servers {

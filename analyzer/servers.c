@@ -33,17 +33,62 @@ static bool same_sni(const tlsa_blob *a, const tlsa_blob *b) {
     return a->len == b->len && (a->len == 0 || memcmp(a->data, b->data, a->len) == 0);
 }
 
-static cli_server *find(cli_servers *s, const cli_conn_sum *c) {
+/* Where each server is in s->v, by (address, SNI): open addressing over positions + 1, kept at
+ * most half full. A folder of captures can hold tens of thousands of servers. */
+typedef struct server_index {
+    size_t *slot;
+    size_t cap;
+} server_index;
+
+static size_t key_hash(const char *addr, const tlsa_blob *sni) {
+    uint64_t h = 1469598103934665603ull;
+    for (const char *p = addr; *p; p++)
+        h = (h ^ (uint8_t)*p) * 1099511628211ull;
+    h = (h ^ 0xFF) * 1099511628211ull; /* separates "a"+"bc" from "ab"+"c" */
+    for (uint32_t i = 0; i < sni->len; i++)
+        h = (h ^ sni->data[i]) * 1099511628211ull;
+    return (size_t)(h ^ (h >> 32));
+}
+
+static void index_put(server_index *x, const cli_servers *s, size_t pos) {
+    size_t i = key_hash(s->v[pos].addr, &s->v[pos].sni) & (x->cap - 1);
+    while (x->slot[i])
+        i = (i + 1) & (x->cap - 1);
+    x->slot[i] = pos + 1;
+}
+
+/* Makes room for one more server; false when out of memory. */
+static bool index_room(server_index *x, const cli_servers *s) {
+    if ((s->n + 1) * 2 <= x->cap)
+        return true;
+    size_t cap = x->cap ? x->cap * 2 : 64;
+    size_t *slot = calloc(cap, sizeof *slot);
+    if (!slot)
+        return false;
+    free(x->slot);
+    x->slot = slot;
+    x->cap = cap;
     for (size_t i = 0; i < s->n; i++)
-        if (!strcmp(s->v[i].addr, c->server) && same_sni(&s->v[i].sni, &c->sni))
-            return &s->v[i];
-    if (!grow((void **)&s->v, sizeof *s->v, (uint32_t)s->n))
+        index_put(x, s, i);
+    return true;
+}
+
+static cli_server *find(cli_servers *s, server_index *x, const cli_conn_sum *c) {
+    for (size_t i = x->cap ? key_hash(c->server, &c->sni) & (x->cap - 1) : 0; x->cap && x->slot[i];
+         i = (i + 1) & (x->cap - 1)) {
+        cli_server *sv = &s->v[x->slot[i] - 1];
+        if (!strcmp(sv->addr, c->server) && same_sni(&sv->sni, &c->sni))
+            return sv;
+    }
+    if (!index_room(x, s) || !grow((void **)&s->v, sizeof *s->v, (uint32_t)s->n))
         return NULL;
-    cli_server *sv = &s->v[s->n++];
+    cli_server *sv = &s->v[s->n];
     memset(sv, 0, sizeof *sv);
     memcpy(sv->addr, c->server, sizeof sv->addr);
     sv->sni = c->sni; /* borrowed from the summary, which outlives the servers */
     sv->worst = -1;
+    sv->seen = s->n;
+    index_put(x, s, s->n++);
     return sv;
 }
 
@@ -70,13 +115,22 @@ static int by_severity(const void *a, const void *b) {
     return x->key < y->key ? -1 : x->key > y->key; /* catalogue order */
 }
 
+/* Worst severity first; among equals, first seen first. */
+static int by_worst(const void *a, const void *b) {
+    const cli_server *x = a, *y = b;
+    if (x->worst != y->worst)
+        return x->worst > y->worst ? -1 : 1;
+    return x->seen < y->seen ? -1 : x->seen > y->seen;
+}
+
 void cli_servers_build(cli_servers *s, cli_file *files, size_t n_files) {
     memset(s, 0, sizeof *s);
+    server_index x = {NULL, 0};
     for (size_t fi = 0; fi < n_files; fi++) {
         cli_file *f = &files[fi];
         for (size_t ci = 0; ci < f->n_conns; ci++) {
             const cli_conn_sum *c = &f->conns[ci];
-            cli_server *sv = find(s, c);
+            cli_server *sv = find(s, &x, c);
             if (!sv)
                 continue;
             if (!grow((void **)&sv->conns, sizeof *sv->conns, sv->n_conns))
@@ -105,18 +159,9 @@ void cli_servers_build(cli_servers *s, cli_file *files, size_t n_files) {
         if (sv->n_findings > 1)
             qsort(sv->findings, sv->n_findings, sizeof *sv->findings, by_severity);
     }
-    if (s->n > 1) {
-        /* Stable insertion sort by worst severity keeps first-seen order among equals. */
-        for (size_t i = 1; i < s->n; i++) {
-            cli_server tmp = s->v[i];
-            size_t j = i;
-            while (j > 0 && s->v[j - 1].worst < tmp.worst) {
-                s->v[j] = s->v[j - 1];
-                j--;
-            }
-            s->v[j] = tmp;
-        }
-    }
+    free(x.slot);
+    if (s->n > 1)
+        qsort(s->v, s->n, sizeof *s->v, by_worst);
 }
 
 void cli_servers_free(cli_servers *s) {
