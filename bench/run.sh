@@ -62,24 +62,26 @@ for f in "${files[@]}"; do
     pkts=$("$floor" "$f" | awk '{print $1}')
     hs=$("$tlsaudit" --format jsonl --quiet --no-system-ca "$f" | wc -l)
     read -r floor_s floor_rss < <(measure floor "$floor" "$f")
-    row() { # tool seconds rss
+    row() { # tool seconds rss [handshakes]
         awk -v f="$(basename "$f")" -v t="$1" -v s="$2" -v r="$3" -v b="$bytes" -v p="$pkts" \
-            -v h="$hs" -v fl="$floor_s" 'BEGIN {
+            -v h="${4-$hs}" -v fl="$floor_s" 'BEGIN {
                 s = (s < 0.005) ? 0.005 : s; fl = (fl < 0.005) ? 0.005 : fl;
-                printf "| %s | %s | %.2f | %.0f | %.2f | %.0f | %.0f | %.1f |\n",
-                       f, t, s, b / 1048576 / s, p / 1e6 / s, h / s, r / 1024, s / fl }'
+                hs = h == "" ? "—" : sprintf("%.0f", h / s);
+                printf "| %s | %s | %.2f | %.0f | %.2f | %s | %.0f | %.1f |\n",
+                       f, t, s, b / 1048576 / s, p / 1e6 / s, hs, r / 1024, s / fl }'
     }
-    row "libpcap floor" "$floor_s" "$floor_rss"
-    # The headline is one thread; the default adds a second thread for the audit and output.
+    row "libpcap floor" "$floor_s" "$floor_rss" ""
+    # The headline is one thread; by default libpcap reads on a second thread and the audit and
+    # output run on a third (analyzer/reader.c, pipeline.c).
     read -r s r < <(measure jsonl1 "$tlsaudit" --single-thread --format jsonl --quiet \
         --no-system-ca "$f")
     row "tlsaudit jsonl, 1 thread" "$s" "$r"
     read -r s r < <(measure jsonl "$tlsaudit" --format jsonl --quiet --no-system-ca "$f")
-    row "tlsaudit jsonl, 2 threads (default)" "$s" "$r"
+    row "tlsaudit jsonl, default threads" "$s" "$r"
     read -r s r < <(measure text1 "$tlsaudit" --single-thread --quiet --no-system-ca "$f")
     row "tlsaudit text, 1 thread" "$s" "$r"
     read -r s r < <(measure text "$tlsaudit" --quiet --no-system-ca "$f")
-    row "tlsaudit text, 2 threads (default)" "$s" "$r"
+    row "tlsaudit text, default threads" "$s" "$r"
     if command -v tshark >/dev/null; then
         tsh=(tshark -n -r "$f" -Y tls.handshake -T fields -e frame.number -e tls.handshake.type)
         if [ -n "$plugin_home" ]; then
