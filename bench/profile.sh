@@ -4,7 +4,7 @@
 # Writes bench/profiles/: tlsaudit jsonl on one thread (perf, self time), the default threads
 # (perf, per thread), instruction counts per function (callgrind, when valgrind is installed),
 # and tshark with and without the plugin (perf, self time by library).
-set -euo pipefail
+set -eu # no pipefail: head closes the pipes of perf report early
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(dirname "$here")
 build=${TLSA_BUILD:-$top/build}
@@ -67,8 +67,12 @@ if command -v tshark >/dev/null && [ -f "$build/plugin/tlsaudit.so" ]; then
         h=$empty
         [ "$run" = with ] && h=$home
         perf record -q -F 2000 -o "$data" "${as_user[@]}" HOME="$h" "${tsh[@]}" >/dev/null 2>&1
-        { header "tshark $run the tlsaudit plugin: self time by library and symbol"; top_symbols; } \
-            >"$out/tshark-$run-plugin.txt"
+        {
+            header "tshark $run the tlsaudit plugin: self time by library, then by symbol"
+            top_symbols dso 12
+            echo
+            top_symbols
+        } >"$out/tshark-$run-plugin.txt"
     done
     rm -rf "$home" "$empty"
 fi
