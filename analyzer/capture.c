@@ -125,7 +125,7 @@ void cli_read_input(const cli_opts *o, tlsa_auditor *a, cli_file *f, cli_progres
     cfg.on_conn = cli_on_conn;
     cfg.on_step = o->dump ? cli_on_step : NULL;
     cfg.user = &ctx;
-    /* --dump interleaves steps (reading thread) with connection ends: it stays on one thread. */
+    /* --dump interleaves steps (engine thread) with connection ends: it stays on one thread. */
     cli_pipe *pipe =
         pipeline && !o->dump ? cli_pipe_start(a, &ctx, in->is_live || in->is_stdin) : NULL;
     if (pipe) {

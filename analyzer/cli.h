@@ -165,7 +165,7 @@ typedef struct cli_pipe cli_pipe;
 cli_pipe *cli_pipe_start(tlsa_auditor *a, cli_ctx *ctx, bool live);
 /* The engine's on_conn (user = the pipe): moves the record to the rendering thread. */
 void cli_pipe_on_conn(tlsa_conn *c, void *user);
-/* Records handed over so far (call on the reading thread). */
+/* Records handed over so far (call on the engine's thread). */
 size_t cli_pipe_handed(const cli_pipe *p);
 /* Waits until every record is rendered, then ends the thread. */
 void cli_pipe_finish(cli_pipe *p);

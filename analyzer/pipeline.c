@@ -1,8 +1,8 @@
-/* The second core for one input: the reading thread runs the engine (packets → connection
- * records) and moves each finished record into a ring; a rendering thread audits and renders
- * them (cli_on_conn) in the order the engine finished them, so the output is byte for byte what
- * one thread writes. The ring is bounded and holds the records themselves (no allocation per
- * record): when the renderer falls behind, the reader waits rather than memory growing. */
+/* Audit and rendering on a thread of their own: the engine's thread (packets → connection
+ * records) moves each finished record into a ring; the rendering thread audits and renders them
+ * (cli_on_conn) in the order the engine finished them, so the output is byte for byte what one
+ * thread writes. The ring is bounded and holds the records themselves (no allocation per
+ * record): when the renderer falls behind, the engine waits rather than memory growing. */
 #include <pthread.h>
 #include <stdlib.h>
 
@@ -22,13 +22,13 @@ struct cli_pipe {
     pthread_t thread;
     tlsa_auditor *auditor;
     cli_ctx *ctx;
-    size_t handed; /* touched by the reading thread only */
+    size_t handed; /* touched by the engine's thread only */
     tlsa_conn slot[PIPE_SLOTS];
 };
 
 /* Memory goes back to the thread that allocated it (glibc's per-thread caches), instead of both
  * threads contending for one arena: the audit's part of a record is freed here, the rest stays in
- * the slot until the reading thread reuses it. */
+ * the slot until the engine's thread reuses it. */
 static void render(cli_pipe *p, tlsa_conn *c) {
     if (p->auditor && tlsa_audit_conn(p->auditor, c) != TLSA_E_OK) {
         /* The record still goes out, with whatever the audit managed to add. */
@@ -79,7 +79,7 @@ cli_pipe *cli_pipe_start(tlsa_auditor *a, cli_ctx *ctx, bool live) {
     return NULL; /* the caller stays on one thread */
 }
 
-/* The engine's on_conn, on the reading thread. */
+/* The engine's on_conn, on the engine's thread. */
 void cli_pipe_on_conn(tlsa_conn *c, void *user) {
     cli_pipe *p = user;
     pthread_mutex_lock(&p->mu);
