@@ -126,8 +126,10 @@ void cli_read_input(const cli_opts *o, tlsa_auditor *a, cli_file *f, cli_progres
     cfg.on_step = o->dump ? cli_on_step : NULL;
     cfg.user = &ctx;
     /* --dump interleaves steps (engine thread) with connection ends: it stays on one thread. */
-    cli_pipe *pipe =
-        pipeline && !o->dump ? cli_pipe_start(a, &ctx, in->is_live || in->is_stdin) : NULL;
+    /* Packets that arrive over time are handled as they come: no read-ahead, no batches. */
+    bool streaming = in->is_live || in->is_stdin || in->is_stream;
+    f->flush_each = streaming;
+    cli_pipe *pipe = pipeline && !o->dump ? cli_pipe_start(a, &ctx, streaming) : NULL;
     if (pipe) {
         cfg.auditor = NULL; /* the rendering thread audits */
         cfg.on_conn = cli_pipe_on_conn;
@@ -163,7 +165,7 @@ void cli_read_input(const cli_opts *o, tlsa_auditor *a, cli_file *f, cli_progres
 
     int linktype = pcap_datalink(p);
     /* With a rendering thread, a file is also read on a thread of its own (reader.c). */
-    cli_src *src = pipe && !in->is_live && !in->is_stdin ? cli_src_start(p) : NULL;
+    cli_src *src = pipe && !streaming ? cli_src_start(p) : NULL;
     uint64_t frame = 0;
     for (;;) {
         struct pcap_pkthdr *h;

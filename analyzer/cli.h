@@ -53,8 +53,9 @@ int cli_parse_options(int argc, char **argv, cli_opts *o);
 typedef struct cli_input {
     char *path; /* as given or found; "-" for stdin */
     bool is_stdin;
-    bool is_live;  /* path is an interface name */
-    uint64_t size; /* bytes, 0 when unknown */
+    bool is_live;   /* path is an interface name */
+    bool is_stream; /* a named pipe or device: packets arrive over time, like stdin */
+    uint64_t size;  /* bytes, 0 when unknown */
 } cli_input;
 
 typedef struct cli_inputs {
@@ -97,10 +98,11 @@ typedef struct cli_conn_sum {
 /* ---- one input's results, filled by a job, emitted in input order ---- */
 typedef struct cli_file {
     const cli_input *in;
-    tlsa_buf out;  /* rendered output for streaming formats */
-    FILE *stream;  /* when set (one worker, jsonl/csv), out is flushed here as it fills, so memory
-                      stays bounded on big captures */
-    size_t n_seen; /* TLS connections reported by the engine */
+    tlsa_buf out;    /* rendered output for streaming formats */
+    FILE *stream;    /* when set (one worker, jsonl/csv), out is flushed here as it fills, so memory
+                        stays bounded on big captures */
+    bool flush_each; /* with stream: write each record at once (live capture, pipes) */
+    size_t n_seen;   /* TLS connections reported by the engine */
     size_t n_decrypted, n_finished; /* with keys: connections decrypted, Finished verified */
     tlsa_buf err;                   /* diagnostics, printed to stderr in order */
     cli_conn_sum *conns;

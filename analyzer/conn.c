@@ -153,9 +153,11 @@ void cli_on_conn(tlsa_conn *c, void *user) {
             break;
         }
     }
-    if (f->stream && f->out.len >= CLI_STREAM_CHUNK) {
+    if (f->stream && (f->out.len >= CLI_STREAM_CHUNK || (f->flush_each && f->out.len))) {
         fwrite(f->out.data, 1, f->out.len, f->stream);
         tlsa_buf_reset(&f->out);
+        if (f->flush_each)
+            fflush(f->stream);
     }
 }
 

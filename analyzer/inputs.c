@@ -161,6 +161,8 @@ void cli_collect_inputs(const cli_opts *o, cli_inputs *in) {
         } else {
             /* An explicitly named file is read whatever its name. */
             add(in, p, S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0);
+            if (in->n && !S_ISREG(st.st_mode))
+                in->v[in->n - 1].is_stream = true;
         }
     }
 }

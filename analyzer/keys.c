@@ -69,8 +69,8 @@ void cli_keys_free(cli_opts *o) {
 
 tlsa_keylog *cli_keys_for_input(const cli_opts *o, cli_file *f, tlsa_keylog **own) {
     *own = NULL;
-    if (f->in->is_stdin || f->in->is_live)
-        return o->keylog;
+    if (f->in->is_stdin || f->in->is_live || f->in->is_stream)
+        return o->keylog; /* no second reading of a pipe or an interface */
     tlsa_keylog *kl = tlsa_keylog_new();
     if (!kl)
         return o->keylog;

@@ -74,4 +74,24 @@ head -c $(($(stat -c %s "$many") - 100)) "$many" >"$TMP/cut.pcap"
 same "damaged past the first block" --format jsonl --no-system-ca "$TMP/cut.pcap"
 grep -q "damaged at byte offset" "$TMP/err" && pass || fail "cut file: no damage message"
 same "--filter" --format jsonl --no-system-ca --filter "tcp port 443" "$many"
+
+# A named pipe is read as packets arrive (no read-ahead, no batches, each record written at once):
+# a finished connection shows while the writer still holds the pipe open.
+mkfifo "$TMP/fifo"
+(
+    cat "$S/05-tls13.pcap"
+    sleep 5
+) >"$TMP/fifo" &
+writer=$!
+"$T" --format jsonl --no-system-ca "$TMP/fifo" >"$TMP/fifo.out" 2>/dev/null &
+reader=$!
+for _ in $(seq 40); do
+    [ -s "$TMP/fifo.out" ] && break
+    sleep 0.1
+done
+if [ -s "$TMP/fifo.out" ] && kill -0 "$writer" 2>/dev/null; then pass; else
+    fail "named pipe: no record while the writer was still writing"
+fi
+wait "$reader" "$writer"
+grep -q '"version":"TLS 1.3"' "$TMP/fifo.out" && pass || fail "named pipe: record"
 finish
