@@ -85,11 +85,6 @@ static bool set_filter(pcap_t *p, const char *filter, bool live, struct bpf_prog
     return true;
 }
 
-static long long file_pos(pcap_t *p) {
-    FILE *fp = pcap_file(p);
-    return fp ? (long long)ftell(fp) : -1;
-}
-
 void cli_read_input(const cli_opts *o, tlsa_auditor *a, cli_file *f, cli_progress *prog,
                     bool pipeline) {
     const cli_input *in = f->in;
@@ -186,7 +181,7 @@ void cli_read_input(const cli_opts *o, tlsa_auditor *a, cli_file *f, cli_progres
                 break;
             }
             if (prog->enabled && (frame & 1023) == 0) {
-                long long pos = src ? cli_src_pos(src) : file_pos(p);
+                long long pos = src ? cli_src_pos(src) : cli_pcap_pos(p);
                 cli_progress_update(prog, pos >= 0 ? (uint64_t)pos : f->bytes, frame,
                                     pipe ? cli_pipe_handed(pipe) : f->n_seen);
             }
@@ -195,7 +190,7 @@ void cli_read_input(const cli_opts *o, tlsa_auditor *a, cli_file *f, cli_progres
         } else if (rc == PCAP_ERROR_BREAK) {
             break; /* end of file, or Ctrl-C on a live capture */
         } else {
-            long long pos = file_pos(p);
+            long long pos = cli_pcap_pos(p);
             const char *why = src ? cli_src_error(src, &pos) : pcap_geterr(p);
             if (in->is_live)
                 cli_file_error(f, "capture failed after %llu packets: %s",

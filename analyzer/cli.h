@@ -159,6 +159,8 @@ long long cli_src_pos(const cli_src *s);
 const char *cli_src_error(const cli_src *s, long long *pos);
 /* Stops reading (also early) and ends the thread; p can then be closed. */
 void cli_src_finish(cli_src *s);
+/* Byte offset libpcap has read a capture file up to, -1 when it cannot tell (a pipe). */
+long long cli_pcap_pos(pcap_t *p);
 
 /* ---- pipeline.c: audit and rendering on a second thread ---- */
 typedef struct cli_pipe cli_pipe;

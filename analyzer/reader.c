@@ -44,7 +44,7 @@ struct cli_src {
     size_t cur_off, cur_i;
 };
 
-static long long file_pos(pcap_t *p) {
+long long cli_pcap_pos(pcap_t *p) {
     FILE *fp = pcap_file(p);
     return fp ? (long long)ftell(fp) : -1;
 }
@@ -85,7 +85,7 @@ static bool stash(cli_src *s, const struct pcap_pkthdr *h, const u_char *data) {
 static void fail(block *b, pcap_t *p, int rc, const char *why) {
     b->end = rc;
     snprintf(b->error, sizeof b->error, "%s", why ? why : pcap_geterr(p));
-    b->error_pos = file_pos(p);
+    b->error_pos = cli_pcap_pos(p);
 }
 
 /* Fills b with the next packets. Returns false when reading is over (b->end says how). */
@@ -119,7 +119,7 @@ static bool fill(cli_src *s, block *b) {
         fail(b, s->p, rc, NULL);
         return false;
     }
-    b->pos = file_pos(s->p);
+    b->pos = cli_pcap_pos(s->p);
     return true;
 }
 

@@ -4,7 +4,6 @@
 
 #include <openssl/objects.h>
 #include <openssl/x509v3.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 

@@ -5,7 +5,6 @@
 #include "cert.h"
 
 #include <openssl/err.h>
-#include <openssl/evp.h>
 #include <openssl/x509_vfy.h>
 #include <errno.h>
 #include <stdio.h>

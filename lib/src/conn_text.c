@@ -1,6 +1,5 @@
 /* Display helpers for connection records: names of versions and messages, the plain-language
  * explanation of each step, the key exchange and where a handshake stopped. */
-#include <stdio.h>
 #include <string.h>
 
 #include "fmt.h"

@@ -30,7 +30,7 @@ static void pad(out *o, char c, size_t n) {
 
 typedef struct spec {
     bool zero;
-    int width;     /* -1: none; -2: from the arguments (*) is not supported */
+    int width;     /* -1: none (a width from the arguments, *, is left to vsnprintf) */
     int precision; /* -1: none, -2: from the arguments (.*) */
     int length;    /* 0 int, 1 char, 2 short, 3 long, 4 long long, 5 size_t */
     char conv;

@@ -5,12 +5,13 @@
 #include "tlsaudit/tlsaudit.h"
 
 #include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
+
+#include "fmt.h"
 
 /* ---- tlsa_buf ---------------------------------------------------------------------------- */
 
@@ -93,7 +94,7 @@ void tlsa_buf_printf(tlsa_buf *b, const char *fmt, ...) {
         return;
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(b->data + b->len, b->cap - b->len, fmt, ap);
+    int n = tlsa_vfmt(b->data + b->len, b->cap - b->len, fmt, ap);
     va_end(ap);
     if (n < 0) {
         b->data[b->len] = 0;
@@ -106,7 +107,7 @@ void tlsa_buf_printf(tlsa_buf *b, const char *fmt, ...) {
             return;
         }
         va_start(ap, fmt);
-        vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+        tlsa_vfmt(b->data + b->len, (size_t)n + 1, fmt, ap);
         va_end(ap);
     }
     b->len += (size_t)n;
