@@ -116,6 +116,8 @@ static void end_conn(void *ctx, tlsa_flow *f, int reason) {
     tlsa_engine *e = ctx;
     if (f->tls && reason != TLSA_FLOW_DISCARD) {
         tlsa_rsm_finish(&f->rsm, f->last_frame, f->last_ts);
+        /* The flow keeps the last segment's frame; the record takes it once, not per packet. */
+        tlsa_tls_touch(f->tls, f->last_frame, f->last_ts);
         tlsa_conn *c = tlsa_tls_finish(f->tls, reason);
         if (c) {
             if (!f->indexed) {
@@ -215,8 +217,6 @@ tlsa_err tlsa_engine_segment(tlsa_engine *e, const tlsa_segment *seg) {
         start_conn(e, f);
     if (!f->tls && s.len > 0 && !f->rsm.muted)
         err = start_tls(e, f);
-    if (f->tls)
-        tlsa_tls_touch(f->tls, s.frame, s.ts);
     /* Reassembly sees every segment (the SYN gives the initial sequence number).
      */
     tlsa_err rerr = tlsa_rsm_segment(&f->rsm, side, &s);
